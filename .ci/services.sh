@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start each local service the tests need if it is down (install it if absent).
+# The commands are this machine kind's own (see the env notes).
+set -u
+
+up() { timeout 5 bash -c "$1" >/dev/null 2>&1; }
+wait_for() { for _ in $(seq 1 60); do up "$1" && return 0; sleep 1; done; return 1; }
+need_apt_updated=1
+install() {
+  if [ "$need_apt_updated" = 1 ]; then apt-get update -qq; need_apt_updated=0; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+PG_UP="pg_isready -h 127.0.0.1 -p 5432"
+if ! up "$PG_UP"; then
+  command -v pg_ctlcluster >/dev/null || install postgresql
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  wait_for "$PG_UP" || { echo "PostgreSQL did not start"; exit 1; }
+fi
+
+REDIS_UP="redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG"
+if ! up "$REDIS_UP"; then
+  command -v redis-server >/dev/null || install redis-server
+  echo "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
+    --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_for "$REDIS_UP" || { echo "Redis did not start"; exit 1; }
+fi
+
+RABBIT_UP="(exec 3<>/dev/tcp/127.0.0.1/5672)"
+if ! up "$RABBIT_UP"; then
+  command -v rabbitmq-server >/dev/null || install rabbitmq-server
+  echo "starting RabbitMQ"
+  rabbitmq-server -detached
+  wait_for "$RABBIT_UP" || { echo "RabbitMQ did not start"; exit 1; }
+fi
+
+MARIA_UP="(exec 3<>/dev/tcp/127.0.0.1/3306)"
+if ! up "$MARIA_UP"; then
+  command -v mariadbd >/dev/null || install mariadb-server
+  echo "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  wait_for "$MARIA_UP" || { echo "MariaDB did not start"; exit 1; }
+fi
+echo "services: postgres redis rabbitmq mariadb up"

@@ -1,0 +1,118 @@
+"""The `till` command line: serve, migrate, user create, doctor, keys rotate."""
+
+import asyncio
+import getpass
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from till.platform.settings import InfraSettings, async_database_url
+
+# No rich tracebacks: they print local variables, which may hold secrets.
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+)
+user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
+keys_app = typer.Typer(no_args_is_help=True, help="Manage signing keys.")
+app.add_typer(user_app, name="user")
+app.add_typer(keys_app, name="keys")
+
+_embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
+
+
+def _database_url() -> str:
+    """DATABASE_URL, or the bundled PostgreSQL under TILL_DATA_DIR (./.till)."""
+    infra = InfraSettings()
+    if infra.database_url:
+        return async_database_url(infra.database_url)
+    from till.platform.embedded_postgres import start_embedded_postgres
+
+    typer.echo(
+        f"no DATABASE_URL: starting the bundled PostgreSQL in {infra.till_data_dir}"
+    )
+    url, handle = start_embedded_postgres(infra.till_data_dir)
+    _embedded.append(handle)
+    return url
+
+
+def _migrate(url: str) -> None:
+    from till.platform.migrations import upgrade_to_head
+
+    upgrade_to_head(url)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[
+        int, typer.Option(help="API processes (needs DATABASE_URL)")
+    ] = 1,
+) -> None:
+    """Run the HTTP API (migrating first)."""
+    import uvicorn
+
+    url = _database_url()
+    _migrate(url)
+    os.environ["DATABASE_URL"] = url
+    uvicorn.run(
+        "till.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    _migrate(_database_url())
+    typer.echo("migrations applied")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise typer.BadParameter("passwords differ")
+        return password
+    return sys.stdin.readline().rstrip("\n")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str | None, typer.Option()] = None,
+    admin: Annotated[bool, typer.Option("--admin")] = False,
+) -> None:
+    """Create a user; the password is read from stdin (prompted on a terminal)."""
+    from till.cli_tasks import create_user
+
+    password = _read_password()
+    user_id = asyncio.run(create_user(_database_url(), email, password, name, admin))
+    typer.echo(user_id)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Add a new JWT signing key; older keys keep verifying until retired."""
+    from till.cli_tasks import rotate_signing_key
+
+    typer.echo(asyncio.run(rotate_signing_key(_database_url())))
+
+
+@app.command()
+def doctor() -> None:
+    """Check every configured dependency and say what is wrong."""
+    from till.cli_tasks import diagnose
+
+    problems = asyncio.run(diagnose())
+    for line in problems.lines:
+        typer.echo(line)
+    raise typer.Exit(code=1 if problems.failed else 0)

@@ -1,0 +1,52 @@
+"""The async work behind `till` commands, built through the composition root."""
+
+from dataclasses import dataclass, field
+
+from till.app import create_app
+from till.app import rotate_signing_key as rotate_signing_key
+from till.platform.settings import AuthSettings, InfraSettings
+
+
+async def create_user(
+    database_url: str, email: str, password: str, name: str | None, admin: bool
+) -> str:
+    app = create_app(InfraSettings(database_url=database_url), AuthSettings())
+    async with app.router.lifespan_context(app):
+        user = await app.state.identity_commands.register(
+            email, password, name, admin=admin
+        )
+    return str(user.id)
+
+
+@dataclass
+class Diagnosis:
+    lines: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+async def diagnose() -> Diagnosis:
+    """Every configured dependency, reachable or not, with the reason."""
+    from till.platform.health import run_check
+
+    result = Diagnosis()
+    infra = InfraSettings()
+    if not infra.database_url:
+        result.lines.append(
+            "postgres: DATABASE_URL not set; `till serve` uses the bundled one"
+        )
+    for name, url in (("redis", infra.redis_url), ("rabbitmq", infra.rabbitmq_url)):
+        if not url:
+            result.lines.append(f"{name}: not configured (in-process fallback)")
+    if not infra.database_url:
+        return result
+    app = create_app(infra, AuthSettings())
+    try:
+        async with app.router.lifespan_context(app):
+            for name, check in app.state.readiness_checks.items():
+                why = await run_check(check)
+                result.failed |= why is not None
+                result.lines.append(f"{name}: " + (f"FAILED {why}" if why else "ok"))
+    except Exception as error:  # startup itself failed: say why
+        result.failed = True
+        result.lines.append(f"startup: FAILED {type(error).__name__}: {error}")
+    return result

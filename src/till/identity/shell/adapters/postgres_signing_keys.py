@@ -1,0 +1,78 @@
+"""The Ed25519 signing keyring in PostgreSQL, shared by every API process.
+
+The newest unretired key signs; every unretired key verifies and is published in
+the JWKS, so rotation (`till keys rotate`) never breaks tokens already issued.
+"""
+
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from till.identity.shell.adapters.jwt_codec import SigningKey
+from till.kernel.ids import new_id
+
+_LOCK_ID = 0x7E11_0001  # serialises first-start key creation across processes
+
+
+def _to_pem(key: Ed25519PrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def _from_pem(kid: str, pem: str) -> SigningKey:
+    private = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(private, Ed25519PrivateKey):
+        raise TypeError(f"signing key {kid} is not an Ed25519 key")
+    return SigningKey(kid, private, private.public_key())
+
+
+async def add_signing_key(conn: AsyncConnection) -> str:
+    kid = new_id("kid")
+    await conn.execute(
+        text(
+            "INSERT INTO signing_keys (kid, algorithm, private_key_pem, created_at) "
+            "VALUES (:kid, 'EdDSA', :pem, :at)"
+        ),
+        {
+            "kid": kid,
+            "pem": _to_pem(Ed25519PrivateKey.generate()),
+            "at": datetime.now(UTC),
+        },
+    )
+    return kid
+
+
+async def load_signing_keys(conn: AsyncConnection) -> tuple[dict[str, SigningKey], str]:
+    """All unretired keys and the kid of the newest; creates the first one."""
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT kid, private_key_pem FROM signing_keys "
+                "WHERE retired_at IS NULL AND algorithm = 'EdDSA' ORDER BY created_at"
+            )
+        )
+    ).all()
+    if not rows:
+        await add_signing_key(conn)
+        return await load_signing_keys(conn)
+    keys = {row.kid: _from_pem(row.kid, row.private_key_pem) for row in rows}
+    return keys, rows[-1].kid
+
+
+async def retire_all_but_newest(conn: AsyncConnection, keep: int = 2) -> int:
+    result = await conn.execute(
+        text(
+            "UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL "
+            "AND kid NOT IN (SELECT kid FROM signing_keys WHERE retired_at IS NULL "
+            "ORDER BY created_at DESC LIMIT :keep)"
+        ),
+        {"keep": keep},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,66 @@
+"""Who is calling, as FastAPI dependencies: `CurrentPrincipal`, `CurrentUser`,
+`Admin`, `AdminWithMfa`. Permission checks live here and in the core, once."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from till.identity.core.errors import Unauthenticated
+from till.identity.core.models import Principal
+from till.identity.core.ports import IdentityCommandPort, IdentityQueryPort
+from till.identity.core.use_cases.authenticate import (
+    require_admin,
+    require_admin_with_mfa,
+    require_user,
+)
+from till.kernel.clock import Clock
+
+
+def commands(request: Request) -> IdentityCommandPort:
+    port: IdentityCommandPort = request.app.state.identity_commands
+    return port
+
+
+def queries(request: Request) -> IdentityQueryPort:
+    port: IdentityQueryPort = request.app.state.identity_queries
+    return port
+
+
+Commands = Annotated[IdentityCommandPort, Depends(commands)]
+Queries = Annotated[IdentityQueryPort, Depends(queries)]
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("send `Authorization: Bearer <token>`")
+    return token.strip()
+
+
+async def current_principal(request: Request, identity: Queries) -> Principal:
+    principal = await identity.authenticate(bearer_token(request))
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def current_user(principal: CurrentPrincipal) -> Principal:
+    return require_user(principal)
+
+
+def admin(principal: CurrentPrincipal) -> Principal:
+    return require_admin(principal)
+
+
+def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Principal:
+    clock: Clock = request.app.state.clock
+    max_age: int = request.app.state.mfa_max_age_seconds
+    return require_admin_with_mfa(principal, clock, max_age)
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+Admin = Annotated[Principal, Depends(admin)]
+AdminWithMfa = Annotated[Principal, Depends(admin_with_mfa)]

@@ -1,0 +1,48 @@
+"""/v1/auth/mfa: TOTP enrolment, verification and step-up; the JWKS."""
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from till.identity.shell.http.auth_routes import pair_out
+from till.identity.shell.http.dependencies import Commands, CurrentUser, Queries
+from till.identity.shell.http.schemas import (
+    CodeRequest,
+    TokenPairOut,
+    TotpEnrolmentOut,
+    TotpVerifiedOut,
+)
+
+router = APIRouter(tags=["identity"])
+
+
+@router.post("/v1/auth/mfa/totp", status_code=status.HTTP_201_CREATED)
+async def begin_totp(user: CurrentUser, identity: Commands) -> TotpEnrolmentOut:
+    """Start TOTP enrolment; MFA stays off until a code is verified."""
+    enrolment = await identity.begin_totp(user.id)
+    return TotpEnrolmentOut(secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri)
+
+
+@router.post("/v1/auth/mfa/totp/verify")
+async def verify_totp(
+    body: CodeRequest, user: CurrentUser, identity: Commands
+) -> TotpVerifiedOut:
+    """Turn MFA on; returns ten single-use recovery codes, shown once."""
+    codes = await identity.verify_totp(user.id, body.code)
+    return TotpVerifiedOut(recovery_codes=codes)
+
+
+@router.post("/v1/auth/mfa/challenge")
+async def challenge(
+    body: CodeRequest, user: CurrentUser, identity: Commands
+) -> TokenPairOut:
+    """Step up with a TOTP or recovery code: the new access token has
+    `amr: ["pwd","otp"]`. A wrong or replayed code → 401."""
+    session_id = user.session_id or ""  # users always come with a session
+    return pair_out(await identity.mfa_challenge(user.id, session_id, body.code))
+
+
+@router.get("/.well-known/jwks.json")
+async def jwks(identity: Queries) -> dict[str, Any]:
+    """Public keys that verify access tokens (empty with HS512)."""
+    return identity.jwks()

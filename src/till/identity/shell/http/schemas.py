@@ -1,0 +1,91 @@
+"""Request and response bodies of the identity API (the OpenAPI schemas)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from till.platform.schemas import Response, StrictRequest
+
+_EMAIL = {"examples": ["ada@example.com"]}
+
+
+class RegisterRequest(StrictRequest):
+    email: str = Field(max_length=320, json_schema_extra=_EMAIL)
+    password: str = Field(
+        max_length=4096, description="At least 12 characters, not a common password."
+    )
+    name: str | None = Field(default=None, max_length=200, examples=["Ada Lovelace"])
+
+
+class LoginRequest(StrictRequest):
+    email: str = Field(max_length=320, json_schema_extra=_EMAIL)
+    password: str = Field(max_length=4096)
+
+
+class RefreshRequest(StrictRequest):
+    refresh_token: str = Field(max_length=256)
+
+
+class CodeRequest(StrictRequest):
+    code: str = Field(max_length=64, examples=["492039"])
+
+
+class RolesRequest(StrictRequest):
+    roles: list[str] = Field(max_length=10, examples=[["user", "admin"]])
+
+
+class ApiKeyRequest(StrictRequest):
+    name: str = Field(max_length=100, examples=["order-service"])
+    scopes: list[str] = Field(max_length=20, examples=[["payments:write"]])
+
+
+class UserOut(Response):
+    id: str = Field(examples=["usr_01JD3Q6B7W8X9Y0Z1A2B3C4D5E"])
+    object: Literal["user"] = "user"
+    email: str
+    name: str | None
+    roles: list[str]
+    mfa_enabled: bool
+    created_at: datetime
+
+
+class TokenPairOut(Response):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (a scheme name)
+    expires_in: int = Field(examples=[900])
+    session_id: str
+
+
+class SessionOut(Response):
+    id: str
+    object: Literal["session"] = "session"
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool
+
+
+class TotpEnrolmentOut(Response):
+    secret: str
+    otpauth_uri: str
+
+
+class TotpVerifiedOut(Response):
+    mfa_enabled: Literal[True] = True
+    recovery_codes: list[str]
+
+
+class ApiKeyOut(Response):
+    id: str
+    object: Literal["api_key"] = "api_key"
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key: str = Field(description="The secret. Shown once; store it now.")

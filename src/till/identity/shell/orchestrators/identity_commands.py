@@ -1,0 +1,106 @@
+"""IdentityCommandPort: each command is one use case in one unit of work."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from till.identity.core.models import TokenPair, User
+from till.identity.core.ports import (
+    CommonPasswords,
+    LoginThrottle,
+    PasswordHasher,
+    SessionRevocations,
+)
+from till.identity.core.token_issuer import TokenIssuer
+from till.identity.core.use_cases import api_keys, mfa, roles
+from till.identity.core.use_cases.login import Login, login
+from till.identity.core.use_cases.refresh import refresh
+from till.identity.core.use_cases.register import Register, register
+from till.identity.core.use_cases.sessions import revoke_session
+from till.identity.shell.orchestrators.unit_of_work import IdentityUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    throttle: LoginThrottle
+    revocations: SessionRevocations
+    common_passwords: CommonPasswords
+
+
+class IdentityCommands:
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        hasher: PasswordHasher,
+        issuer: TokenIssuer,
+        guards: Guards,
+    ) -> None:
+        self.uow = uow
+        self.hasher = hasher
+        self.issuer = issuer
+        self.guards = guards
+
+    async def register(
+        self, email: str, password: str, name: str | None, admin: bool = False
+    ) -> User:
+        cmd = Register(email=email, password=password, name=name, admin=admin)
+        async with self.uow() as store:
+            return await register(
+                cmd, store, self.hasher, self.guards.common_passwords, self.issuer.clock
+            )
+
+    async def login(
+        self, email: str, password: str, ip: str | None, user_agent: str | None
+    ) -> TokenPair:
+        cmd = Login(email=email, password=password, ip=ip, user_agent=user_agent)
+        async with self.uow() as store:
+            return await login(
+                cmd, store, self.hasher, self.issuer, self.guards.throttle
+            )
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        async with self.uow() as store:
+            return await refresh(
+                refresh_token, store, self.issuer, self.guards.revocations
+            )
+
+    async def revoke_session(self, user_id: str, session_id: str) -> None:
+        async with self.uow() as store:
+            await revoke_session(
+                user_id, session_id, store, self.guards.revocations, self._now()
+            )
+
+    async def begin_totp(self, user_id: str) -> mfa.Enrolment:
+        async with self.uow() as store:
+            return await mfa.begin_totp_enrolment(
+                user_id, store, self.issuer.policy.issuer
+            )
+
+    async def verify_totp(self, user_id: str, code: str) -> list[str]:
+        async with self.uow() as store:
+            return await mfa.verify_totp_enrolment(user_id, code, store, self.issuer)
+
+    async def mfa_challenge(
+        self, user_id: str, session_id: str, code: str
+    ) -> TokenPair:
+        async with self.uow() as store:
+            return await mfa.mfa_challenge(
+                user_id, session_id, code, store, self.issuer
+            )
+
+    async def change_roles(self, user_id: str, new_roles: frozenset[str]) -> User:
+        async with self.uow() as store:
+            return await roles.change_roles(user_id, new_roles, store)
+
+    async def create_api_key(
+        self, name: str, scopes: frozenset[str], created_by: str
+    ) -> api_keys.NewApiKey:
+        cmd = api_keys.CreateApiKey(name=name, scopes=scopes, created_by=created_by)
+        async with self.uow() as store:
+            return await api_keys.create_api_key(cmd, store, self._now())
+
+    async def revoke_api_key(self, key_id: str) -> None:
+        async with self.uow() as store:
+            await api_keys.revoke_api_key(key_id, store, self._now())
+
+    def _now(self) -> datetime:
+        return self.issuer.clock.now()

@@ -1,0 +1,1 @@
+"""Pure shared types: ids, clock, domain errors. Standard library only."""

@@ -1,0 +1,48 @@
+"""/healthz (alive), /readyz (dependencies reachable), /metrics (Prometheus)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from till.platform.problems import problem_response
+from till.platform.request_context import request_id_var
+
+Check = Callable[[], Awaitable[None]]
+router = APIRouter(tags=["operations"])
+READY_TIMEOUT_SECONDS = 2.0
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def run_check(check: Check) -> str | None:
+    try:
+        await asyncio.wait_for(check(), READY_TIMEOUT_SECONDS)
+    except Exception as error:  # any failure means "not ready"; say which
+        return f"{type(error).__name__}: {error}"[:200]
+    return None
+
+
+@router.get("/readyz", response_model=None)
+async def readyz(request: Request) -> JSONResponse:
+    checks: dict[str, Check] = request.app.state.readiness_checks
+    results = await asyncio.gather(*(run_check(c) for c in checks.values()))
+    failing = {name: why for name, why in zip(checks, results, strict=True) if why}
+    if failing:
+        detail = "; ".join(
+            f"{name} unreachable ({why})" for name, why in failing.items()
+        )
+        return problem_response(  # type: ignore[return-value]
+            503, "service_unavailable", detail, request_id=request_id_var.get()
+        )
+    return JSONResponse({"status": "ready", "checks": sorted(checks)})
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics() -> PlainTextResponse:
+    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

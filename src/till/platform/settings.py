@@ -1,0 +1,50 @@
+"""Settings, one pydantic-settings class per concern, read once in the
+composition root. The core never reads the environment."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class InfraSettings(BaseSettings):
+    """Where the dependencies are. Unset URLs mean the embedded default."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    rabbitmq_url: str | None = None
+    till_data_dir: Path = Path(".till")
+    till_db_pool_size: int = 10
+    till_db_max_overflow: int = 10
+    till_redis_prefix: str = "till:"
+    till_log_level: str = "info"
+
+
+class AuthSettings(BaseSettings):
+    """Token and password settings (`TILL_AUTH_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_AUTH_", extra="ignore")
+
+    issuer: str = "till"
+    audience: str = "till-api"
+    access_ttl_seconds: int = 900
+    refresh_ttl_seconds: int = 30 * 24 * 3600
+    mfa_max_age_seconds: int = 600
+    jwt_algorithm: Literal["EdDSA", "HS512"] = "EdDSA"
+    jwt_secret: SecretStr | None = None
+    # OWASP minimum for argon2id: m = 19 MiB, t = 2, p = 1.
+    argon2_memory_kib: int = 19 * 1024
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    hash_workers: int = 2
+
+
+def async_database_url(url: str) -> str:
+    """Accept the usual `postgresql://` spelling and pick the asyncpg driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,58 @@
+"""The seed's test pyramid, checked on every full run (`make test` sets
+TILL_PYRAMID_GATE=1): unit tests ≥ 70 % of all tests, each under 100 ms;
+integration tests ≤ 25 %. The counts are printed at the end of the run."""
+
+import os
+from collections import Counter
+
+import pytest
+
+UNIT_BUDGET_SECONDS = 0.100
+_counts: Counter[str] = Counter()
+_slow_units: list[tuple[str, float]] = []
+
+
+def _layer(nodeid: str) -> str:
+    parts = nodeid.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "tests" else "other"
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    layer = _layer(report.nodeid)
+    _counts[layer] += 1
+    if layer == "unit" and report.duration > UNIT_BUDGET_SECONDS:
+        _slow_units.append((report.nodeid, report.duration))
+
+
+def _violations() -> list[str]:
+    total = sum(_counts.values())
+    if not total:
+        return []
+    found = []
+    if _counts["unit"] / total < 0.70:
+        found.append(f"unit tests are {_counts['unit'] / total:.0%} of all (< 70 %)")
+    if _counts["integration"] / total > 0.25:
+        share = _counts["integration"] / total
+        found.append(f"integration tests are {share:.0%} of all (> 25 %)")
+    found += [f"unit test over 100 ms: {n} ({d * 1000:.0f} ms)" for n, d in _slow_units]
+    return found
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    total = sum(_counts.values())
+    if not total:
+        return
+    shares = ", ".join(
+        f"{layer} {count} ({count / total:.0%})"
+        for layer, count in sorted(_counts.items())
+    )
+    terminalreporter.write_line(f"test pyramid: {shares}; total {total}")
+    for line in _violations():
+        terminalreporter.write_line(f"test pyramid violation: {line}", red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("TILL_PYRAMID_GATE") == "1" and exitstatus == 0 and _violations():
+        session.exitstatus = 1

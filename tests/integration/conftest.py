@@ -1,0 +1,73 @@
+"""Integration tests run against the real PostgreSQL and Redis of this machine.
+
+Each test run gets its own database (created here, dropped at the end) and each
+test its own Redis key prefix, so runs and tests cannot see each other.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import httpx
+import pytest
+
+from till.app import create_app
+from till.platform.migrations import upgrade_to_head
+from till.platform.settings import AuthSettings, InfraSettings
+
+PG_ADMIN_URL = os.environ.get("TILL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"till_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_ADMIN_URL.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+    upgrade_to_head(url)
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    return f"till:test:{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture
+def infra(database_url: str, redis_prefix: str) -> InfraSettings:
+    return InfraSettings(
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        till_redis_prefix=redis_prefix,
+        till_log_level="warning",
+    )
+
+
+@pytest.fixture
+def auth_settings() -> AuthSettings:
+    return AuthSettings()
+
+
+@pytest.fixture
+async def client(
+    infra: InfraSettings, auth_settings: AuthSettings
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(infra, auth_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://till.test"
+        ) as http:
+            http.app = app  # type: ignore[attr-defined]
+            yield http
