@@ -1,10 +1,12 @@
 """The composition root: reads settings, builds adapters, mounts routers. The only
 module (with cli.py) that names concrete adapters."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import structlog
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
@@ -21,7 +23,10 @@ from till.identity.shell.adapters.postgres_identity_store import (
     PostgresIdentityUnitOfWork,
     session_is_revoked,
 )
-from till.identity.shell.adapters.postgres_signing_keys import load_signing_keys
+from till.identity.shell.adapters.postgres_signing_keys import (
+    KeyringReloader,
+    load_signing_keys,
+)
 from till.identity.shell.adapters.redis_guards import (
     RedisLoginThrottle,
     RedisSessionRevocations,
@@ -39,7 +44,28 @@ from till.platform.logging import configure_logging
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
 
 
-async def _codec(database: Database, auth: AuthSettings) -> JwtAccessTokenCodec:
+async def _never_reload() -> bool:
+    return False
+
+
+KEYRING_REFRESH_SECONDS = 60.0
+
+
+async def _refresh_keyring(reload_keys: Callable[[], Awaitable[bool]]) -> None:
+    """Pick up rotated keys for signing and the JWKS, even with no unknown kid."""
+    while True:
+        await asyncio.sleep(KEYRING_REFRESH_SECONDS)
+        try:
+            await reload_keys()
+        except Exception as error:  # a failed refresh must not kill the loop
+            structlog.get_logger("till.keys").warning(
+                "keyring_refresh_failed", error_type=type(error).__name__
+            )
+
+
+async def _codec(
+    database: Database, auth: AuthSettings
+) -> tuple[JwtAccessTokenCodec, Callable[[], Awaitable[bool]]]:
     if auth.jwt_algorithm == "HS512":
         if auth.jwt_secret is None or len(auth.jwt_secret.get_secret_value()) < 64:
             raise RuntimeError("HS512 needs TILL_AUTH_JWT_SECRET of ≥ 64 characters")
@@ -49,13 +75,16 @@ async def _codec(database: Database, auth: AuthSettings) -> JwtAccessTokenCodec:
     else:
         async with database.transaction() as conn:
             keys, current = await load_signing_keys(conn)
-    return JwtAccessTokenCodec(
+    codec = JwtAccessTokenCodec(
         keys,
         current,
         algorithm=auth.jwt_algorithm,
         issuer=auth.issuer,
         audience=auth.audience,
     )
+    if auth.jwt_algorithm == "HS512":
+        return codec, _never_reload
+    return codec, KeyringReloader(database, codec)
 
 
 def _guards(
@@ -106,7 +135,9 @@ async def _wire(
         workers=auth.hash_workers,
     )
     stack.callback(hasher.close)
-    codec = await _codec(database, auth)
+    codec, reload_keys = await _codec(database, auth)
+    refresher = asyncio.create_task(_refresh_keyring(reload_keys))
+    stack.callback(refresher.cancel)
     policy = TokenPolicy(
         issuer=auth.issuer,
         access_ttl_seconds=auth.access_ttl_seconds,
@@ -120,7 +151,7 @@ async def _wire(
         uow, hasher, TokenIssuer(codec, clock, policy), guards
     )
     app.state.identity_queries = IdentityQueries(
-        uow, codec, revocations, clock, codec.public_jwks
+        uow, codec, revocations, clock, codec.public_jwks, reload_keys
     )
     app.state.clock = clock
     app.state.mfa_max_age_seconds = auth.mfa_max_age_seconds

@@ -3,6 +3,7 @@
 import asyncio
 import getpass
 import os
+import signal
 import sys
 from typing import Annotated, Any
 
@@ -43,6 +44,10 @@ def _migrate(url: str) -> None:
     upgrade_to_head(url)
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
     host: str = "127.0.0.1",
@@ -57,6 +62,9 @@ def serve(
     url = _database_url()
     _migrate(url)
     os.environ["DATABASE_URL"] = url
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through
+    # SystemExit instead lets atexit stop the bundled PostgreSQL.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     uvicorn.run(
         "till.app:create_app",
         factory=True,

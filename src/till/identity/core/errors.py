@@ -62,3 +62,11 @@ class RefreshTokenReused(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("refresh token was already used; session revoked")
+
+
+class UnknownSigningKey(Unauthenticated):
+    """A token signed by a key this process has not loaded (yet): after a key
+    rotation, reload the keyring and try once more."""
+
+    def __init__(self) -> None:
+        super().__init__("access token is not valid")

@@ -12,7 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from till.identity.core.errors import TokenExpired, Unauthenticated
+from till.identity.core.errors import (
+    TokenExpired,
+    Unauthenticated,
+    UnknownSigningKey,
+)
 from till.identity.core.models import AccessClaims
 
 _REQUIRED = ["iss", "aud", "sub", "exp", "iat", "jti", "sid"]
@@ -35,11 +39,15 @@ class JwtAccessTokenCodec:
         issuer: str,
         audience: str,
     ) -> None:
-        self._keys = dict(keys)
-        self._current = self._keys[current_kid]
+        self.use_keys(keys, current_kid)
         self._algorithm = algorithm
         self._issuer = issuer
         self._audience = audience
+
+    def use_keys(self, keys: Mapping[str, SigningKey], current_kid: str) -> None:
+        """Swap in a reloaded keyring (after `till keys rotate`)."""
+        self._keys = dict(keys)
+        self._current = self._keys[current_kid]
 
     def issue(self, claims: AccessClaims) -> str:
         payload = {
@@ -61,9 +69,11 @@ class JwtAccessTokenCodec:
     def verify(self, token: str, now: datetime) -> AccessClaims:
         try:
             header = jwt.get_unverified_header(token)
-            key = self._keys.get(str(header.get("kid")))
-            if key is None or header.get("typ") != "at+jwt":
+            if header.get("typ") != "at+jwt":
                 raise Unauthenticated("access token is not valid")
+            key = self._keys.get(str(header.get("kid")))
+            if key is None:
+                raise UnknownSigningKey()
             raw: dict[str, Any] = jwt.decode(
                 token,
                 key.verifying,

@@ -4,6 +4,7 @@ The newest unretired key signs; every unretired key verifies and is published in
 the JWKS, so rotation (`till keys rotate`) never breaks tokens already issued.
 """
 
+import time
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
@@ -11,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from till.identity.shell.adapters.jwt_codec import SigningKey
+from till.identity.shell.adapters.jwt_codec import JwtAccessTokenCodec, SigningKey
 from till.kernel.ids import new_id
+from till.platform.database import Database
 
 _LOCK_ID = 0x7E11_0001  # serialises first-start key creation across processes
 
@@ -76,3 +78,25 @@ async def retire_all_but_newest(conn: AsyncConnection, keep: int = 2) -> int:
         {"keep": keep},
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class KeyringReloader:
+    """Reloads the keyring into a codec, at most once per `min_interval` seconds
+    (a flood of tokens with a bogus kid must not become a flood of queries)."""
+
+    def __init__(
+        self, database: Database, codec: JwtAccessTokenCodec, min_interval: float = 5.0
+    ) -> None:
+        self._database = database
+        self._codec = codec
+        self._min_interval = min_interval
+        self._last = float("-inf")
+
+    async def __call__(self) -> bool:
+        if time.monotonic() - self._last < self._min_interval:
+            return False
+        self._last = time.monotonic()
+        async with self._database.transaction() as conn:
+            keys, current = await load_signing_keys(conn)
+        self._codec.use_keys(keys, current)
+        return True

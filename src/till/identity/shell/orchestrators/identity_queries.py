@@ -1,7 +1,8 @@
 """IdentityQueryPort: reads, and turning a bearer credential into a Principal."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from till.identity.core.errors import UnknownSigningKey
 from till.identity.core.models import ApiKey, Principal, Session, User
 from till.identity.core.ports import AccessTokenCodec, Clock, SessionRevocations
 from till.identity.core.use_cases.authenticate import (
@@ -23,20 +24,30 @@ class IdentityQueries:
         revocations: SessionRevocations,
         clock: Clock,
         jwks: Callable[[], Jwks],
+        reload_keys: Callable[[], Awaitable[bool]],
     ) -> None:
         self.uow = uow
         self.codec = codec
         self.revocations = revocations
         self.clock = clock
         self._jwks = jwks
+        self._reload_keys = reload_keys
 
     async def authenticate(self, bearer: str) -> Principal:
         if bearer.startswith("sk_"):
             async with self.uow() as store:
                 return await authenticate_api_key(bearer, store.api_keys, self.clock)
-        return await authenticate_access_token(
-            bearer, self.codec, self.revocations, self.clock
-        )
+        try:
+            return await authenticate_access_token(
+                bearer, self.codec, self.revocations, self.clock
+            )
+        except UnknownSigningKey:
+            # Another process may sign with a key rotated in after our start.
+            if not await self._reload_keys():
+                raise
+            return await authenticate_access_token(
+                bearer, self.codec, self.revocations, self.clock
+            )
 
     async def profile(self, user_id: str) -> User:
         async with self.uow.reader() as store:
