@@ -1,6 +1,7 @@
 """Access tokens as JWTs (RFC 9068 `at+jwt`), EdDSA by default, HS512 when
 configured. Verification pins the algorithm and checks kid, typ, iss, aud, exp."""
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from till.identity.core.errors import (
 from till.identity.core.models import AccessClaims
 
 _REQUIRED = ["iss", "aud", "sub", "exp", "iat", "jti", "sid"]
+VERIFIED_CACHE_SIZE = 10_000  # ≈ 10 MB at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class JwtAccessTokenCodec:
         """Swap in a reloaded keyring (after `till keys rotate`)."""
         self._keys = dict(keys)
         self._current = self._keys[current_kid]
+        # Tokens verified with a key that may now be retired must verify again.
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
 
     def issue(self, claims: AccessClaims) -> str:
         payload = {
@@ -67,6 +71,23 @@ class JwtAccessTokenCodec:
         )
 
     def verify(self, token: str, now: datetime) -> AccessClaims:
+        """Signature checks are the costliest step of an authenticated request and
+        clients reuse a token for many requests, so the claims of tokens whose
+        signature checked out are kept (exact token text → claims, bounded LRU).
+        Expiry is checked against `now` on every call, cached or not."""
+        claims = self._verified.get(token)
+        if claims is not None:
+            self._verified.move_to_end(token)
+        else:
+            claims = self._verify_signature(token)
+            self._verified[token] = claims
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        if claims.expires_at.timestamp() <= now.timestamp():
+            raise TokenExpired()
+        return claims
+
+    def _verify_signature(self, token: str) -> AccessClaims:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("typ") != "at+jwt":
@@ -84,8 +105,6 @@ class JwtAccessTokenCodec:
             )
         except jwt.PyJWTError as error:
             raise Unauthenticated("access token is not valid") from error
-        if raw["exp"] <= now.timestamp():
-            raise TokenExpired()
         return AccessClaims(
             subject=str(raw["sub"]),
             session_id=str(raw["sid"]),

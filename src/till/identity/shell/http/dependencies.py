@@ -1,5 +1,8 @@
 """Who is calling, as FastAPI dependencies: `CurrentPrincipal`, `CurrentUser`,
-`Admin`, `AdminWithMfa`. Permission checks live here and in the core, once."""
+`Admin`, `AdminWithMfa`. Permission checks live here and in the core, once.
+
+All are `async def`: FastAPI runs a plain `def` dependency in a thread pool, a
+thread hop per dependency per request on the hot path."""
 
 from typing import Annotated
 
@@ -16,12 +19,12 @@ from till.identity.core.use_cases.authenticate import (
 from till.kernel.clock import Clock
 
 
-def commands(request: Request) -> IdentityCommandPort:
+async def commands(request: Request) -> IdentityCommandPort:
     port: IdentityCommandPort = request.app.state.identity_commands
     return port
 
 
-def queries(request: Request) -> IdentityQueryPort:
+async def queries(request: Request) -> IdentityQueryPort:
     port: IdentityQueryPort = request.app.state.identity_queries
     return port
 
@@ -30,7 +33,7 @@ Commands = Annotated[IdentityCommandPort, Depends(commands)]
 Queries = Annotated[IdentityQueryPort, Depends(queries)]
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -39,7 +42,7 @@ def bearer_token(request: Request) -> str:
 
 
 async def current_principal(request: Request, identity: Queries) -> Principal:
-    principal = await identity.authenticate(bearer_token(request))
+    principal = await identity.authenticate(await bearer_token(request))
     request.state.principal = principal
     return principal
 
@@ -47,15 +50,15 @@ async def current_principal(request: Request, identity: Queries) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def current_user(principal: CurrentPrincipal) -> Principal:
+async def current_user(principal: CurrentPrincipal) -> Principal:
     return require_user(principal)
 
 
-def admin(principal: CurrentPrincipal) -> Principal:
+async def admin(principal: CurrentPrincipal) -> Principal:
     return require_admin(principal)
 
 
-def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Principal:
+async def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Principal:
     clock: Clock = request.app.state.clock
     max_age: int = request.app.state.mfa_max_age_seconds
     return require_admin_with_mfa(principal, clock, max_age)
