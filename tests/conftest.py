@@ -2,10 +2,16 @@
 TILL_PYRAMID_GATE=1): unit tests ≥ 70 % of all tests, each under 100 ms;
 integration tests ≤ 25 %. The counts are printed at the end of the run."""
 
+import asyncio
 import os
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 
+import asyncpg
 import pytest
+
+from till.platform.migrations import upgrade_to_head
 
 UNIT_BUDGET_SECONDS = 0.100
 _counts: Counter[str] = Counter()
@@ -56,3 +62,25 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("TILL_PYRAMID_GATE") == "1" and exitstatus == 0 and _violations():
         session.exitstatus = 1
+
+
+# A database of its own for each test run (integration and e2e tests share it).
+PG_ADMIN_URL = os.environ.get("TILL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"till_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_ADMIN_URL.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+    upgrade_to_head(url)
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))

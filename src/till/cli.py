@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from till.kernel.errors import DomainError
 from till.platform.settings import InfraSettings, async_database_url
 
 # No rich tracebacks: they print local variables, which may hold secrets.
@@ -103,7 +104,13 @@ def user_create(
     from till.cli_tasks import create_user
 
     password = _read_password()
-    user_id = asyncio.run(create_user(_database_url(), email, password, name, admin))
+    try:
+        user_id = asyncio.run(
+            create_user(_database_url(), email, password, name, admin)
+        )
+    except DomainError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(code=1) from None
     typer.echo(user_id)
 
 

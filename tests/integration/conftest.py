@@ -4,39 +4,17 @@ Each test run gets its own database (created here, dropped at the end) and each
 test its own Redis key prefix, so runs and tests cannot see each other.
 """
 
-import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import pytest
 
 from till.app import create_app
-from till.platform.migrations import upgrade_to_head
 from till.platform.settings import AuthSettings, InfraSettings
 
-PG_ADMIN_URL = os.environ.get("TILL_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_URL + "/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    name = f"till_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    url = f"{PG_ADMIN_URL.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
-    upgrade_to_head(url)
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

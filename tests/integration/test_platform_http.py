@@ -93,3 +93,16 @@ async def test_openapi_is_3_1_and_describes_identity(client):
     for path in ("/v1/auth/login", "/v1/auth/me", "/v1/api-keys", "/readyz"):
         assert path in spec["paths"]
     assert (await client.get("/docs")).status_code == 200
+
+
+async def test_streamed_body_over_one_mebibyte_is_413(client):
+    async def chunks():
+        for _ in range(20):
+            yield b" " * 65536  # 1.25 MiB in all, no content-length declared
+
+    response = await client.post(
+        "/v1/auth/login", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert (
+        response.status_code == 413 and response.json()["code"] == "payload_too_large"
+    )

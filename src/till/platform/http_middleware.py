@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import structlog
+from starlette.exceptions import HTTPException
 
 from till.platform.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from till.platform.problems import problem_response
@@ -25,17 +26,26 @@ _SECURITY_HEADERS = [
 _NO_STORE = (b"cache-control", b"no-store")
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """An HTTPException so FastAPI's body parsing re-raises it (it turns any
+    other error while reading the body into a 400)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES} bytes")
 
 
 def _incoming_request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == b"x-request-id":
             text: str = value.decode("latin-1")
-            if 0 < len(text) <= 128 and text.isprintable():
+            if 0 < len(text) <= 128 and text.isascii() and text.isprintable():
                 return text
     return uuid.uuid4().hex
+
+
+def _no_store(path: str) -> bool:
+    """Responses that carry tokens or secrets must not be cached."""
+    return path.startswith("/v1/auth/") or path == "/v1/api-keys"
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -60,7 +70,7 @@ class HttpEdgeMiddleware:
         started = time.perf_counter()
         state = {"status": 500, "started": False}
         extra = [(b"x-request-id", request_id.encode()), *_SECURITY_HEADERS]
-        if scope["path"].startswith("/v1/auth") or scope["path"] == "/v1/api-keys":
+        if _no_store(scope["path"]):
             extra.append(_NO_STORE)
         received = 0
 

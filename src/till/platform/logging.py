@@ -9,22 +9,47 @@ from typing import Any
 
 import structlog
 
-_SECRET_KEYS = re.compile(
-    r"pass(word)?|secret|token|authorization|cookie|api_?key|card|pan|cvc|number|code",
-    re.IGNORECASE,
+# A key is secret when one of its `_`/`-` separated words is one of these (so
+# `new_password` and `card_number` are, `company` and `span_id` are not).
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "pass", "secret", "token", "authorization", "cookie"}
+    | {"apikey", "card", "pan", "cvc", "cvv", "otp", "iban"}
 )
-# Long digit runs look like card numbers (PAN); mask them wherever they appear.
-_PAN = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+_SECRET_KEYS = frozenset({"api_key", "key", "code", "recovery_codes", "number"})
+_WORD = re.compile(r"[_\-]+")
+# 13-19 digit runs (spaces or dashes between digits) look like card numbers (PAN).
+_PAN = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+_KEEP = frozenset({"level", "timestamp", "logger"})
+
+
+def _is_secret_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in _SECRET_KEYS or not _SECRET_WORDS.isdisjoint(_WORD.split(lowered))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _PAN.sub("[redacted-pan]", value)
+    if isinstance(value, dict):
+        return {
+            k: "[redacted]" if _is_secret_key(str(k)) else _clean(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def scrub(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Redact values under secret-looking keys and mask card numbers anywhere,
+    the message included, recursing into dicts and lists."""
     for key, value in list(event.items()):
-        if key in ("event", "request_id", "level", "timestamp", "logger"):
+        if key in _KEEP:
             continue
-        if _SECRET_KEYS.search(key):
+        if key not in ("event", "request_id") and _is_secret_key(key):
             event[key] = "[redacted]"
-        elif isinstance(value, str):
-            event[key] = _PAN.sub("[redacted-pan]", value)
+        else:
+            event[key] = _clean(value)
     return event
 
 
