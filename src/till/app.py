@@ -42,6 +42,7 @@ from till.platform.database import Database
 from till.platform.error_handlers import install_error_handlers
 from till.platform.http_middleware import HttpEdgeMiddleware
 from till.platform.logging import configure_logging
+from till.platform.rate_limit import InMemoryRateLimiter, RateRule, RedisRateLimiter
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
 
 
@@ -157,6 +158,15 @@ async def _wire(
     app.state.clock = clock
     app.state.mfa_max_age_seconds = auth.mfa_max_age_seconds
     app.state.readiness_checks = checks
+    app.state.rate_limiter = (
+        RedisRateLimiter(redis, infra.till_redis_prefix)
+        if redis
+        else InMemoryRateLimiter()
+    )
+    per_minute = auth.rate_limit_per_minute
+    app.state.rate_rules = (
+        {"auth": RateRule("auth", per_minute, 60.0)} if per_minute > 0 else {}
+    )
 
 
 def create_app(

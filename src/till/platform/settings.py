@@ -40,6 +40,9 @@ class AuthSettings(BaseSettings):
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
     hash_workers: int = 2
+    # Requests per minute per client IP on the credential endpoints (register,
+    # login, refresh, MFA); 0 turns the limit off.
+    rate_limit_per_minute: int = 120
 
 
 def async_database_url(url: str) -> str:

@@ -1,6 +1,6 @@
 """/v1/auth: register, login, refresh, logout, me, sessions."""
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from till.identity.core.models import Session, TokenPair, User
 from till.identity.shell.http.dependencies import Commands, CurrentUser, Queries
@@ -13,8 +13,10 @@ from till.identity.shell.http.schemas import (
     UserOut,
 )
 from till.platform.pagination import Limit, StartingAfter, page
+from till.platform.rate_limit_http import per_client_ip
 from till.platform.schemas import ListOf
 
+LIMITED = Depends(per_client_ip("auth"))
 router = APIRouter(prefix="/v1/auth", tags=["identity"])
 
 
@@ -38,13 +40,13 @@ def pair_out(pair: TokenPair) -> TokenPairOut:
     )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=[LIMITED])
 async def register(body: RegisterRequest, identity: Commands) -> UserOut:
     """Create an account. Password ≥ 12 characters and not a common one."""
     return user_out(await identity.register(body.email, body.password, body.name))
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[LIMITED])
 async def login(
     body: LoginRequest, request: Request, identity: Commands
 ) -> TokenPairOut:
@@ -54,7 +56,7 @@ async def login(
     return pair_out(await identity.login(body.email, body.password, ip, agent))
 
 
-@router.post("/refresh")
+@router.post("/refresh", dependencies=[LIMITED])
 async def refresh(body: RefreshRequest, identity: Commands) -> TokenPairOut:
     """Rotate: each refresh token works once; a reused one revokes its session."""
     return pair_out(await identity.refresh(body.refresh_token))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
 from till.identity.shell.http.auth_routes import pair_out
 from till.identity.shell.http.dependencies import Commands, CurrentUser, Queries
@@ -12,7 +12,9 @@ from till.identity.shell.http.schemas import (
     TotpEnrolmentOut,
     TotpVerifiedOut,
 )
+from till.platform.rate_limit_http import per_client_ip
 
+LIMITED = Depends(per_client_ip("auth"))
 router = APIRouter(tags=["identity"])
 
 
@@ -23,7 +25,7 @@ async def begin_totp(user: CurrentUser, identity: Commands) -> TotpEnrolmentOut:
     return TotpEnrolmentOut(secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri)
 
 
-@router.post("/v1/auth/mfa/totp/verify")
+@router.post("/v1/auth/mfa/totp/verify", dependencies=[LIMITED])
 async def verify_totp(
     body: CodeRequest, user: CurrentUser, identity: Commands
 ) -> TotpVerifiedOut:
@@ -32,7 +34,7 @@ async def verify_totp(
     return TotpVerifiedOut(recovery_codes=codes)
 
 
-@router.post("/v1/auth/mfa/challenge")
+@router.post("/v1/auth/mfa/challenge", dependencies=[LIMITED])
 async def challenge(
     body: CodeRequest, user: CurrentUser, identity: Commands
 ) -> TokenPairOut:

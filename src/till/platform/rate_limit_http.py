@@ -1,0 +1,42 @@
+"""Rate limits as FastAPI dependencies, with the IETF `RateLimit-*` headers and
+429 `rate_limited` + `Retry-After` over the limit."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+
+from till.platform.problems import ProblemError
+from till.platform.rate_limit import Decision, RateLimiter, RateRule
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    return {
+        "RateLimit-Limit": str(decision.limit),
+        "RateLimit-Remaining": str(decision.remaining),
+        "RateLimit-Reset": str(decision.reset_seconds),
+    }
+
+
+def per_client_ip(rule_name: str) -> Callable[[Request, Response], Awaitable[None]]:
+    """A dependency that counts the request against `rule_name` for the client IP.
+    The rules are read from `app.state.rate_rules` (None: not limited)."""
+
+    async def check(request: Request, response: Response) -> None:
+        rule: RateRule | None = request.app.state.rate_rules.get(rule_name)
+        if rule is None:
+            return
+        limiter: RateLimiter = request.app.state.rate_limiter
+        ip = request.client.host if request.client else "unknown"
+        decision = await limiter.hit(f"ip:{ip}", rule)
+        headers = rate_limit_headers(decision)
+        if not decision.allowed:
+            headers["Retry-After"] = str(decision.retry_after_seconds)
+            raise ProblemError(
+                429,
+                "rate_limited",
+                f"too many requests; retry in {decision.retry_after_seconds} s",
+                headers=headers,
+            )
+        response.headers.update(headers)
+
+    return check
