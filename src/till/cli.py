@@ -1,4 +1,4 @@
-"""The `till` command line: serve, migrate, user create, doctor, keys rotate."""
+"""The `till` command line: serve, migrate, user create, doctor, keys rotate-signing."""
 
 import asyncio
 import getpass
@@ -114,8 +114,9 @@ def user_create(
     typer.echo(user_id)
 
 
-@keys_app.command("rotate")
-def keys_rotate() -> None:
+# `keys rotate` is left for the data-encryption keyring of the payments context.
+@keys_app.command("rotate-signing")
+def keys_rotate_signing() -> None:
     """Add a new JWT signing key; older keys keep verifying until retired."""
     from till.cli_tasks import rotate_signing_key
 

@@ -1,5 +1,5 @@
 """`till migrate`, `till user create` (password on stdin), `till doctor`,
-`till keys rotate` against the test database."""
+`till keys rotate-signing` against the test database."""
 
 import subprocess
 
@@ -51,7 +51,7 @@ def test_doctor_fails_naming_the_unreachable_dependency(database_url, till_env):
     assert "redis: FAILED" in result.stdout
 
 
-def test_keys_rotate_prints_the_new_key_id(database_url, till_env):
+def test_keys_rotate_signing_prints_the_new_key_id(database_url, till_env):
     till_env["DATABASE_URL"] = database_url
-    result = _till(["keys", "rotate"], till_env)
+    result = _till(["keys", "rotate-signing"], till_env)
     assert result.returncode == 0 and result.stdout.strip().startswith("kid_")

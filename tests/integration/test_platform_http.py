@@ -106,3 +106,25 @@ async def test_streamed_body_over_one_mebibyte_is_413(client):
     assert (
         response.status_code == 413 and response.json()["code"] == "payload_too_large"
     )
+
+
+async def test_readyz_checks_rabbitmq_when_configured(database_url, redis_prefix):
+    import httpx
+
+    from till.app import create_app
+    from till.platform.settings import InfraSettings
+
+    infra = InfraSettings(
+        database_url=database_url,
+        rabbitmq_url="amqp://guest:guest@127.0.0.1:5672/",
+        till_redis_prefix=redis_prefix,
+    )
+    app = create_app(infra)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            ready = await http.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"] == [
+        "postgres",
+        "rabbitmq",
+    ]

@@ -1,5 +1,5 @@
 """Signing-key rotation across processes: tokens from a process started after
-`till keys rotate` verify in a process started before it."""
+`till keys rotate-signing` verify in a process started before it."""
 
 import httpx
 import jwt

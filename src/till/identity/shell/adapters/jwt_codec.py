@@ -47,7 +47,7 @@ class JwtAccessTokenCodec:
         self._audience = audience
 
     def use_keys(self, keys: Mapping[str, SigningKey], current_kid: str) -> None:
-        """Swap in a reloaded keyring (after `till keys rotate`)."""
+        """Swap in a reloaded keyring (after `till keys rotate-signing`)."""
         self._keys = dict(keys)
         self._current = self._keys[current_kid]
         # Tokens verified with a key that may now be retired must verify again.

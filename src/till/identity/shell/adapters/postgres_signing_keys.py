@@ -1,7 +1,7 @@
 """The Ed25519 signing keyring in PostgreSQL, shared by every API process.
 
 The newest unretired key signs; every unretired key verifies and is published in
-the JWKS, so rotation (`till keys rotate`) never breaks tokens already issued.
+the JWKS, so rotation (`till keys rotate-signing`) never breaks tokens already issued.
 """
 
 import time
