@@ -42,6 +42,7 @@ from till.platform.database import Database
 from till.platform.error_handlers import install_error_handlers
 from till.platform.http_middleware import HttpEdgeMiddleware
 from till.platform.logging import configure_logging
+from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
 from till.platform.rate_limit import InMemoryRateLimiter, RateRule, RedisRateLimiter
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
 
@@ -193,7 +194,9 @@ def create_app(
         version="0.1.0",
         summary="Self-hostable commerce backend: identity, payments, orders.",
         lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
     )
+    install_openapi(app)
     install_error_handlers(app, IDENTITY_ERROR_STATUS)
     app.add_middleware(HttpEdgeMiddleware)
     for module in (health, auth_routes, mfa_routes, admin_routes):

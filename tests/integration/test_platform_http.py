@@ -128,3 +128,13 @@ async def test_readyz_checks_rabbitmq_when_configured(database_url, redis_prefix
         "postgres",
         "rabbitmq",
     ]
+
+
+async def test_openapi_describes_errors_as_problem_json_and_bearer_auth(client):
+    spec = (await client.get("/openapi.json")).json()
+    responses = spec["paths"]["/v1/auth/login"]["post"]["responses"]
+    problem = responses["4XX"]["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/v1/auth/me"]["get"]["security"] == [{"HTTPBearer": []}]

@@ -6,7 +6,8 @@ thread hop per dependency per request on the hot path."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from till.identity.core.errors import Unauthenticated
 from till.identity.core.models import Principal
@@ -33,16 +34,19 @@ Commands = Annotated[IdentityCommandPort, Depends(commands)]
 Queries = Annotated[IdentityQueryPort, Depends(queries)]
 
 
-async def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A user's access token (JWT) or a service API key (`sk_…`).",
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+
+
+async def current_principal(
+    request: Request, identity: Queries, credentials: Credentials
+) -> Principal:
+    if credentials is None or not credentials.credentials.strip():
         raise Unauthenticated("send `Authorization: Bearer <token>`")
-    return token.strip()
-
-
-async def current_principal(request: Request, identity: Queries) -> Principal:
-    principal = await identity.authenticate(await bearer_token(request))
+    principal = await identity.authenticate(credentials.credentials.strip())
     request.state.principal = principal
     return principal
 
