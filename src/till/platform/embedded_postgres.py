@@ -12,12 +12,12 @@ from till.platform.settings import async_database_url
 def start_embedded_postgres(data_dir: Path) -> tuple[str, Any]:
     """Start (or join) the bundled server; returns an asyncpg URL and the handle
     that keeps it alive. pgserver stops it when the last user exits."""
-    import pgserver  # heavy import, only on the embedded path
+    from pgserver.postgres_server import get_server  # heavy: embedded path only
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(pgdata / ".handle_pids.json")
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="stop")
     return async_database_url(server.get_uri()), server
 
 

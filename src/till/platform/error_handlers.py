@@ -23,7 +23,7 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_la
 def _status_for(error: DomainError, table: StatusTable) -> int:
     for cls in type(error).__mro__:
         if cls in table:
-            return table[cls]  # type: ignore[index]
+            return table[cls]
     return 400
 
 

@@ -81,11 +81,16 @@ class ApiKeyRepository(Protocol):
 class IdentityStore(Protocol):
     """The repositories of one unit of work."""
 
-    users: UserRepository
-    sessions: SessionRepository
-    refresh_tokens: RefreshTokenRepository
-    recovery_codes: RecoveryCodeRepository
-    api_keys: ApiKeyRepository
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
+    @property
+    def recovery_codes(self) -> RecoveryCodeRepository: ...
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
 
 
 class PasswordHasher(Protocol):

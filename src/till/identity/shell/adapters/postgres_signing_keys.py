@@ -77,7 +77,7 @@ async def retire_all_but_newest(conn: AsyncConnection, keep: int = 2) -> int:
         ),
         {"keep": keep},
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 class KeyringReloader:

@@ -7,11 +7,9 @@ from pydantic import Field
 
 from till.platform.schemas import Response, StrictRequest
 
-_EMAIL = {"examples": ["ada@example.com"]}
-
 
 class RegisterRequest(StrictRequest):
-    email: str = Field(max_length=320, json_schema_extra=_EMAIL)
+    email: str = Field(max_length=320, examples=["ada@example.com"])
     password: str = Field(
         max_length=4096, description="At least 12 characters, not a common password."
     )
@@ -19,7 +17,7 @@ class RegisterRequest(StrictRequest):
 
 
 class LoginRequest(StrictRequest):
-    email: str = Field(max_length=320, json_schema_extra=_EMAIL)
+    email: str = Field(max_length=320, examples=["ada@example.com"])
     password: str = Field(max_length=4096)
 
 
