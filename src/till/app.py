@@ -151,7 +151,11 @@ async def _wire(
     uow = PostgresIdentityUnitOfWork(database)
     guards = Guards(throttle, revocations, load_common_passwords())
     app.state.identity_commands = IdentityCommands(
-        uow, hasher, TokenIssuer(codec, clock, policy), guards
+        uow,
+        hasher,
+        TokenIssuer(codec, clock, policy),
+        guards,
+        credential_checks=2 * auth.hash_workers,
     )
     app.state.identity_queries = IdentityQueries(
         uow, codec, revocations, clock, codec.public_jwks, reload_keys

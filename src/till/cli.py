@@ -60,6 +60,12 @@ def serve(
     """Run the HTTP API (migrating first)."""
     import uvicorn
 
+    infra = InfraSettings()
+    if workers > 1 and not infra.redis_url:
+        # Throttles, rate limits and session revocation marks would live in
+        # each process alone: a logout would not reach the other workers.
+        typer.echo("error: --workers > 1 needs REDIS_URL (shared guards)", err=True)
+        raise typer.Exit(code=2)
     url = _database_url()
     _migrate(url)
     os.environ["DATABASE_URL"] = url
@@ -75,6 +81,7 @@ def serve(
         log_level="warning",
         access_log=False,
         proxy_headers=True,
+        forwarded_allow_ips=infra.till_forwarded_allow_ips,
     )
 
 

@@ -55,3 +55,10 @@ def test_keys_rotate_signing_prints_the_new_key_id(database_url, till_env):
     till_env["DATABASE_URL"] = database_url
     result = _till(["keys", "rotate-signing"], till_env)
     assert result.returncode == 0 and result.stdout.strip().startswith("kid_")
+
+
+def test_serve_refuses_several_workers_without_redis(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    result = _till(["serve", "--workers", "2", "--port", "1"], till_env)
+    assert result.returncode == 2
+    assert "REDIS_URL" in result.stderr

@@ -15,6 +15,9 @@ class InMemoryUsers:
     async def get(self, user_id: str) -> User | None:
         return self.rows.get(user_id)
 
+    async def get_for_update(self, user_id: str) -> User | None:
+        return self.rows.get(user_id)  # one task at a time: nothing to lock
+
     async def by_email(self, email: Email) -> User | None:
         return next((u for u in self.rows.values() if u.email == email), None)
 
@@ -25,6 +28,9 @@ class InMemoryUsers:
 
     async def save(self, user: User) -> None:
         self.rows[user.id] = user
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self.rows[user_id] = replace(self.rows[user_id], password_hash=password_hash)
 
 
 class InMemorySessions:
@@ -70,9 +76,10 @@ class InMemoryRefreshTokens:
         row[2] = row[2] or at
         return RefreshGrant(str(row[0]), row[1], used)  # type: ignore[arg-type]
 
-    async def drop_for_session(self, session_id: str) -> None:
-        for key in [k for k, v in self.rows.items() if v[0] == session_id]:
-            del self.rows[key]
+    async def retire_for_session(self, session_id: str, at: datetime) -> None:
+        for row in self.rows.values():
+            if row[0] == session_id and row[2] is None:
+                row[2] = at
 
 
 class InMemoryRecoveryCodes:

@@ -63,17 +63,31 @@ class FakeTokenCodec:
 
 
 class FakeThrottle:
+    """Counters on the fake clock; a window of quiet forgets them, as in Redis."""
+
     def __init__(self, clock: FixedClock) -> None:
         self.clock = clock
         self.counters: dict[str, tuple[int, float]] = {}
 
+    def _live(self, key: str, policy: ThrottlePolicy) -> tuple[int, float]:
+        count, last = self.counters.get(key, (0, 0.0))
+        if self.clock.now().timestamp() - last > policy.window_seconds:
+            return 0, 0.0
+        return count, last
+
     async def retry_after(self, key: str, policy: ThrottlePolicy) -> int | None:
-        failures, last = self.counters.get(key, (0, 0.0))
-        return policy.retry_after(failures, last, self.clock.now().timestamp())
+        count, last = self._live(key, policy)
+        return policy.retry_after(count, last, self.clock.now().timestamp())
+
+    async def reserve(self, key: str, policy: ThrottlePolicy) -> int | None:
+        wait = await self.retry_after(key, policy)
+        if wait is None:
+            await self.record_failure(key, policy)
+        return wait
 
     async def record_failure(self, key: str, policy: ThrottlePolicy) -> None:
-        failures, _ = self.counters.get(key, (0, 0.0))
-        self.counters[key] = (failures + 1, self.clock.now().timestamp())
+        count, _ = self._live(key, policy)
+        self.counters[key] = (count + 1, self.clock.now().timestamp())
 
     async def reset(self, key: str) -> None:
         self.counters.pop(key, None)

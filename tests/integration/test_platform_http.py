@@ -116,7 +116,7 @@ async def test_readyz_checks_rabbitmq_when_configured(database_url, redis_prefix
 
     infra = InfraSettings(
         database_url=database_url,
-        rabbitmq_url="amqp://guest:guest@127.0.0.1:5672/",
+        rabbitmq_url="amqp://guest:guest@127.0.0.1:5672/",  # pragma: allowlist secret
         till_redis_prefix=redis_prefix,
     )
     app = create_app(infra)

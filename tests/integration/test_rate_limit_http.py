@@ -26,6 +26,14 @@ async def test_credential_endpoints_carry_rate_limit_headers_and_answer_429(clie
     assert limited.headers["ratelimit-remaining"] == "0"
 
 
+async def test_error_responses_carry_the_rate_limit_headers_too(client):
+    body = {"email": unique_email(), "password": "x" * 14}
+    response = await client.post("/v1/auth/login", json=body)
+    assert response.status_code == 401
+    assert response.headers["ratelimit-limit"] == "3"
+    assert response.headers["ratelimit-remaining"] == "2"
+
+
 async def test_successful_responses_show_the_remaining_budget(client):
     response = await client.post(
         "/v1/auth/register",

@@ -18,7 +18,9 @@ class Database:
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_pre_ping=False,
-            # PgBouncer-friendly: no server-side prepared statement cache reliance.
+            # Errors must not carry bound values (password hashes, TOTP secrets,
+            # keys) into logs.
+            hide_parameters=True,
             connect_args={"server_settings": {"application_name": "till"}},
         )
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -11,6 +12,7 @@ from till.platform.problems import problem_response
 from till.platform.request_context import request_id_var
 
 Check = Callable[[], Awaitable[None]]
+log = structlog.get_logger("till.health")
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
 
@@ -34,9 +36,10 @@ async def readyz(request: Request) -> JSONResponse:
     results = await asyncio.gather(*(run_check(c) for c in checks.values()))
     failing = {name: why for name, why in zip(checks, results, strict=True) if why}
     if failing:
-        detail = "; ".join(
-            f"{name} unreachable ({why})" for name, why in failing.items()
-        )
+        # The reasons can name hosts and users: they go to the log, not to an
+        # unauthenticated caller.
+        log.warning("not_ready", **failing)
+        detail = "; ".join(f"{name} unreachable" for name in failing)
         return problem_response(  # type: ignore[return-value]
             503, "service_unavailable", detail, request_id=request_id_var.get()
         )

@@ -43,6 +43,17 @@ def _incoming_request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+def _rate_limit_headers(
+    scope: Scope, present: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """The RateLimit-* headers a rate-limit dependency left in the request state,
+    unless the response already has them (a 429 carries its own)."""
+    found = scope.get("state", {}).get("rate_limit_headers")
+    if not found or any(name.lower() == b"ratelimit-limit" for name, _ in present):
+        return []
+    return [(k.lower().encode(), v.encode()) for k, v in found.items()]
+
+
 def _no_store(path: str) -> bool:
     """Responses that carry tokens or secrets must not be cached."""
     return path.startswith("/v1/auth/") or path == "/v1/api-keys"
@@ -86,7 +97,8 @@ class HttpEdgeMiddleware:
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 state["started"] = True
-                message["headers"] = [*message.get("headers", []), *extra]
+                headers = [*message.get("headers", []), *extra]
+                message["headers"] = headers + _rate_limit_headers(scope, headers)
             await send(message)
 
         try:

@@ -17,9 +17,7 @@ class Problem(BaseModel):
     detail: str = Field(examples=["password must have at least 12 characters"])
     code: str = Field(examples=["validation_error"])
     param: str | None = Field(default=None, examples=["password"])
-    request_id: str | None = Field(
-        default=None, examples=["9f1c2d3e4b5a69788796a5b4c3d2e1f0"]
-    )
+    request_id: str | None = Field(default=None, examples=["req-example-1"])
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -5,7 +5,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Query
 
-from till.platform.problems import ProblemError
+from till.kernel.errors import ValidationFailed
 
 T = TypeVar("T")
 
@@ -23,9 +23,7 @@ def page(
     if starting_after is not None:
         ids = [id_of(item) for item in items]
         if starting_after not in ids:
-            raise ProblemError(
-                400, "validation_error", "unknown cursor", param="starting_after"
-            )
+            raise ValidationFailed("unknown cursor", param="starting_after")
         start = ids.index(starting_after) + 1
     chunk = list(items[start : start + limit])
     return chunk, start + limit < len(items)

@@ -3,8 +3,9 @@
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from fastapi import Request
 
+from till.platform.client_address import client_ip
 from till.platform.problems import ProblemError
 from till.platform.rate_limit import Decision, RateLimiter, RateRule
 
@@ -17,17 +18,16 @@ def rate_limit_headers(decision: Decision) -> dict[str, str]:
     }
 
 
-def per_client_ip(rule_name: str) -> Callable[[Request, Response], Awaitable[None]]:
+def per_client_ip(rule_name: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency that counts the request against `rule_name` for the client IP.
     The rules are read from `app.state.rate_rules` (None: not limited)."""
 
-    async def check(request: Request, response: Response) -> None:
+    async def check(request: Request) -> None:
         rule: RateRule | None = request.app.state.rate_rules.get(rule_name)
         if rule is None:
             return
         limiter: RateLimiter = request.app.state.rate_limiter
-        ip = request.client.host if request.client else "unknown"
-        decision = await limiter.hit(f"ip:{ip}", rule)
+        decision = await limiter.hit(f"ip:{client_ip(request) or 'unknown'}", rule)
         headers = rate_limit_headers(decision)
         if not decision.allowed:
             headers["Retry-After"] = str(decision.retry_after_seconds)
@@ -37,6 +37,8 @@ def per_client_ip(rule_name: str) -> Callable[[Request, Response], Awaitable[Non
                 f"too many requests; retry in {decision.retry_after_seconds} s",
                 headers=headers,
             )
-        response.headers.update(headers)
+        # Every answer of the endpoint carries them, errors included: the edge
+        # middleware adds what a handler's exception would have dropped.
+        request.state.rate_limit_headers = headers
 
     return check

@@ -21,6 +21,8 @@ class InfraSettings(BaseSettings):
     till_db_max_overflow: int = 10
     till_redis_prefix: str = "till:"
     till_log_level: str = "info"
+    # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*").
+    till_forwarded_allow_ips: str = "127.0.0.1"
 
 
 class AuthSettings(BaseSettings):

@@ -91,7 +91,8 @@ async def test_plain_user_cannot_change_roles(client: httpx.AsyncClient) -> None
         headers=bearer(tokens),
     )
 
-    assert_problem(response, 403, "forbidden")
+    # API.md: "admin + MFA" ... "otherwise 403 mfa_required"
+    assert_problem(response, 403, "mfa_required")
 
 
 async def test_changing_roles_of_an_unknown_user_is_not_found(

@@ -97,3 +97,31 @@ async def test_each_login_opens_its_own_session(world):
     first = await world.login()
     second = await world.login()
     assert first.session_id != second.session_id
+
+
+async def test_concurrent_wrong_guesses_cannot_exceed_the_free_attempts(world):
+    import asyncio
+
+    await world.register()
+
+    async def guess():
+        try:
+            await world.login(password=WRONG)
+        except (InvalidCredentials, RateLimited) as error:
+            return type(error)
+
+    outcomes = await asyncio.gather(*(guess() for _ in range(8)))
+    assert outcomes.count(InvalidCredentials) == 5
+    assert outcomes.count(RateLimited) == 3
+
+
+async def test_attempts_during_a_back_off_are_not_counted(world):
+    await world.register()
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await world.login(password=WRONG)
+    for _ in range(3):
+        with pytest.raises(RateLimited):
+            await world.login(password=WRONG)
+    world.clock.advance(31)  # the first back-off (30 s) is over, not a longer one
+    assert (await world.login()).session_id.startswith("ses_")

@@ -44,8 +44,21 @@ async def test_expired_refresh_token_is_rejected(world):
 
 
 async def test_refresh_drops_an_mfa_step_up(world):
-    await world.register()
+    from till.identity.core.totp import time_step, totp_code
+    from till.identity.core.use_cases.mfa import begin_totp_enrolment
+
+    user = await world.register()
     pair = await world.login()
-    new = await _refresh(world, pair.refresh_token)
+    enrolment = await begin_totp_enrolment(user.id, world.store, "till")
+    step = time_step(world.clock.now())
+    await world.verify_totp(user.id, totp_code(enrolment.secret, step))
+    world.clock.advance(30)
+    code = totp_code(enrolment.secret, step + 1)
+    stepped = await world.challenge(user.id, pair.session_id, code)
+    assert world.codec.verify(stepped.access_token, world.clock.now()).amr == (
+        "pwd",
+        "otp",
+    )
+    new = await _refresh(world, stepped.refresh_token)
     claims = world.codec.verify(new.access_token, world.clock.now())
     assert claims.amr == ("pwd",)

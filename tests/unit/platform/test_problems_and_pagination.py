@@ -3,8 +3,9 @@ from dataclasses import dataclass
 import orjson
 import pytest
 
+from till.kernel.errors import ValidationFailed
 from till.platform.pagination import page
-from till.platform.problems import ProblemError, problem_body, problem_response
+from till.platform.problems import problem_body, problem_response
 
 
 def test_problem_body_has_the_rfc_9457_members_and_our_code():
@@ -82,12 +83,11 @@ def test_empty_list_gives_an_empty_page():
     assert page([], lambda i: i.id, 10, None) == ([], False)
 
 
-def test_unknown_cursor_is_a_validation_problem_on_starting_after():
-    with pytest.raises(ProblemError) as caught:
+def test_unknown_cursor_is_a_validation_error_on_starting_after():
+    # ValidationFailed maps to 422 validation_error, as the Conventions pair them
+    with pytest.raises(ValidationFailed) as caught:
         page(ITEMS, lambda i: i.id, 2, "it_404")
-    problem = caught.value
-    assert (problem.status, problem.code, problem.param) == (
-        400,
+    assert (caught.value.code, caught.value.param) == (
         "validation_error",
         "starting_after",
     )

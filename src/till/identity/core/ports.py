@@ -34,11 +34,18 @@ CommonPasswords = Container[str]
 
 class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
+    async def get_for_update(self, user_id: str) -> User | None:
+        """Read and lock the row until the unit of work ends, so concurrent
+        commands on one user run one after the other (no lost updates)."""
+
     async def by_email(self, email: Email) -> User | None: ...
     async def add(self, user: User) -> None:
         """Raises `Conflict` when the email is taken."""
 
-    async def save(self, user: User) -> None: ...
+    async def save(self, user: User) -> None:
+        """Write back a user read with `get_for_update` in this unit of work."""
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
 
 
 class SessionRepository(Protocol):
@@ -61,7 +68,9 @@ class RefreshTokenRepository(Protocol):
     async def consume(self, token_hash: bytes, at: datetime) -> RefreshGrant | None:
         """Mark the token used; say what it was (None when unknown)."""
 
-    async def drop_for_session(self, session_id: str) -> None: ...
+    async def retire_for_session(self, session_id: str, at: datetime) -> None:
+        """Mark the session's unused tokens used: presenting one later counts as
+        reuse (and revokes the session), as for any rotated token."""
 
 
 class RecoveryCodeRepository(Protocol):
@@ -111,9 +120,13 @@ class AccessTokenCodec(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Failure counters per key (an account or an IP) over a policy's window."""
+    """Attempt counters per key (an account, an IP, a user's MFA) over a window."""
 
     async def retry_after(self, key: str, policy: ThrottlePolicy) -> int | None: ...
+    async def reserve(self, key: str, policy: ThrottlePolicy) -> int | None:
+        """Atomically: refuse (return the wait) when the key is backing off, else
+        count this attempt. Concurrent guesses cannot all slip past the check."""
+
     async def record_failure(self, key: str, policy: ThrottlePolicy) -> None: ...
     async def reset(self, key: str) -> None: ...
 

@@ -57,10 +57,11 @@ def require_user(principal: Principal) -> Principal:
 def require_admin_with_mfa(
     principal: Principal, clock: Clock, max_age_seconds: int
 ) -> Principal:
-    """Rules: role `admin` (else 403 forbidden) and an access token whose `amr`
-    has `otp`, issued at most `max_age_seconds` ago (else 403 mfa_required)."""
-    require_admin(principal)
-    if not principal.has_recent_mfa(clock.now(), timedelta(seconds=max_age_seconds)):
+    """Rules (API.md): role `admin` and an access token whose `amr` has `otp`,
+    issued at most `max_age_seconds` ago; otherwise 403 `mfa_required`, whatever
+    is missing (a service key or a plain user gets the same answer)."""
+    fresh = principal.has_recent_mfa(clock.now(), timedelta(seconds=max_age_seconds))
+    if not principal.is_user or "admin" not in principal.roles or not fresh:
         raise MfaRequired()
     return principal
 

@@ -26,15 +26,16 @@ def _throttle_keys(email: Email, ip: str | None) -> tuple[str, str | None]:
     return account, (f"ip:{ip}" if ip else None)
 
 
-async def _refuse_if_throttled(
+async def _reserve_attempt(
     throttle: LoginThrottle, account: str, ip: str | None
 ) -> None:
-    waits = [await throttle.retry_after(account, ACCOUNT_POLICY)]
     if ip is not None:
-        waits.append(await throttle.retry_after(ip, IP_POLICY))
-    longest = max((w for w in waits if w is not None), default=None)
-    if longest is not None:
-        raise RateLimited(longest)
+        wait = await throttle.retry_after(ip, IP_POLICY)
+        if wait is not None:
+            raise RateLimited(wait)
+    wait = await throttle.reserve(account, ACCOUNT_POLICY)
+    if wait is not None:
+        raise RateLimited(wait)
 
 
 async def login(
@@ -45,23 +46,24 @@ async def login(
     throttle: LoginThrottle,
 ) -> TokenPair:
     """Rules: an unknown email and a wrong password fail alike, with the same work
-    (a dummy hash is checked); failures are counted per account and per IP, and past
-    the policy's free failures attempts are refused with a back-off; a success resets
-    the account's counter, rehashes an outdated hash and opens a session."""
+    (a dummy hash is checked). Attempts on an account are counted before the
+    password is checked (atomically, so concurrent guesses cannot slip past) and
+    past the policy's free attempts are refused with a back-off; failures are also
+    counted per IP. A success resets the account's counter, rehashes an outdated
+    hash and opens a session."""
     email = Email(cmd.email)
     account_key, ip_key = _throttle_keys(email, cmd.ip)
-    await _refuse_if_throttled(throttle, account_key, ip_key)
+    await _reserve_attempt(throttle, account_key, ip_key)
     user = await store.users.by_email(email)
     valid = await hasher.verify(user.password_hash if user else None, cmd.password)
     if user is None or not valid:
-        await throttle.record_failure(account_key, ACCOUNT_POLICY)
         if ip_key is not None:
             await throttle.record_failure(ip_key, IP_POLICY)
         raise InvalidCredentials()
     await throttle.reset(account_key)
     if hasher.needs_rehash(user.password_hash):
         user = user.with_password_hash(await hasher.hash(cmd.password))
-        await store.users.save(user)
+        await store.users.set_password_hash(user.id, user.password_hash)
     now = issuer.clock.now()
     session = Session(
         id=new_id("ses"),

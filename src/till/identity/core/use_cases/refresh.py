@@ -5,6 +5,7 @@ from till.identity.core.models import TokenPair
 from till.identity.core.ports import IdentityStore, SessionRevocations
 from till.identity.core.secrets_codec import digest
 from till.identity.core.token_issuer import TokenIssuer
+from till.identity.core.use_cases.sessions import end_session
 
 
 async def refresh(
@@ -22,8 +23,7 @@ async def refresh(
     if grant is None:
         raise Unauthenticated("refresh token is not valid")
     if grant.already_used:
-        await store.sessions.revoke(grant.session_id, now)
-        await revocations.mark_revoked(grant.session_id)
+        await end_session(grant.session_id, store, revocations, now)
         raise RefreshTokenReused()
     session = await store.sessions.get(grant.session_id)
     if grant.expires_at <= now or session is None or not session.active:

@@ -25,6 +25,27 @@ async def revoke_session(
     session = await store.sessions.get(session_id)
     if session is None or session.user_id != user_id or not session.active:
         raise NotFound("no such session", param="id")
+    await end_session(session_id, store, revocations, now)
+
+
+async def end_session(
+    session_id: str,
+    store: IdentityStore,
+    revocations: SessionRevocations,
+    now: datetime,
+) -> None:
+    """The one way a session ends: revoked in the database (its refresh tokens
+    stop, since refreshing checks the session) and marked for the fast check that
+    stops its access tokens."""
     await store.sessions.revoke(session_id, now)
-    await store.refresh_tokens.drop_for_session(session_id)
     await revocations.mark_revoked(session_id)
+
+
+async def end_all_sessions(
+    user_id: str,
+    store: IdentityStore,
+    revocations: SessionRevocations,
+    now: datetime,
+) -> None:
+    for session in await list_sessions(user_id, store):
+        await end_session(session.id, store, revocations, now)

@@ -5,6 +5,8 @@ import time
 
 from till.identity.core.throttle import ThrottlePolicy
 
+MAX_KEYS = 100_000
+
 
 class InMemoryLoginThrottle:
     def __init__(self) -> None:
@@ -14,9 +16,26 @@ class InMemoryLoginThrottle:
         failures, last = self._live(key, policy)
         return policy.retry_after(failures, last, time.time())
 
+    async def reserve(self, key: str, policy: ThrottlePolicy) -> int | None:
+        # No await between the check and the count: atomic on the event loop.
+        wait = policy.retry_after(*self._live(key, policy), time.time())
+        if wait is None:
+            self._count(key, policy)
+        return wait
+
     async def record_failure(self, key: str, policy: ThrottlePolicy) -> None:
+        self._count(key, policy)
+
+    def _count(self, key: str, policy: ThrottlePolicy) -> None:
         failures, _ = self._live(key, policy)
-        self._counters[key] = (failures + 1, time.time())
+        now = time.time()
+        if len(self._counters) >= MAX_KEYS:  # bound memory: forget quiet keys
+            self._counters = {
+                k: v
+                for k, v in self._counters.items()
+                if now - v[1] <= policy.max_delay_seconds
+            }
+        self._counters[key] = (failures + 1, now)
 
     async def reset(self, key: str) -> None:
         self._counters.pop(key, None)
@@ -39,6 +58,6 @@ class InMemorySessionRevocations:
 
     async def mark_revoked(self, session_id: str) -> None:
         now = time.time()
-        if len(self._revoked) > 100_000:  # bound memory: forget expired marks
+        if len(self._revoked) >= MAX_KEYS:  # bound memory: forget expired marks
             self._revoked = {k: v for k, v in self._revoked.items() if v > now}
         self._revoked[session_id] = now + self._ttl

@@ -123,8 +123,11 @@ class SqlaRefreshTokenRepository:
             else None
         )
 
-    async def drop_for_session(self, session_id: str) -> None:
+    async def retire_for_session(self, session_id: str, at: datetime) -> None:
         await self.conn.execute(
-            text("DELETE FROM refresh_tokens WHERE session_id = :id"),
-            {"id": session_id},
+            text(
+                "UPDATE refresh_tokens SET used_at = :at "
+                "WHERE session_id = :id AND used_at IS NULL"
+            ),
+            {"id": session_id, "at": at},
         )

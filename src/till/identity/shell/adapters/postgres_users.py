@@ -15,6 +15,8 @@ _SELECT = (
     "totp_secret, totp_pending_secret, totp_last_step FROM users "
 )
 _GET = text(_SELECT + "WHERE id = :id")
+_GET_FOR_UPDATE = text(_SELECT + "WHERE id = :id FOR UPDATE")
+_SET_HASH = text("UPDATE users SET password_hash = :hash WHERE id = :id")
 _BY_EMAIL = text(_SELECT + "WHERE email = :email")
 _INSERT = text(
     "INSERT INTO users (id, email, name, password_hash, roles, created_at, "
@@ -68,6 +70,13 @@ class SqlaUserRepository:
     async def get(self, user_id: str) -> User | None:
         row = (await self.conn.execute(_GET, {"id": user_id})).first()
         return _to_user(row) if row else None
+
+    async def get_for_update(self, user_id: str) -> User | None:
+        row = (await self.conn.execute(_GET_FOR_UPDATE, {"id": user_id})).first()
+        return _to_user(row) if row else None
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        await self.conn.execute(_SET_HASH, {"id": user_id, "hash": password_hash})
 
     async def by_email(self, email: Email) -> User | None:
         row = (await self.conn.execute(_BY_EMAIL, {"email": email.value})).first()

@@ -12,6 +12,7 @@ from till.identity.shell.http.schemas import (
     TokenPairOut,
     UserOut,
 )
+from till.platform.client_address import client_ip
 from till.platform.pagination import Limit, StartingAfter, page
 from till.platform.rate_limit_http import per_client_ip
 from till.platform.schemas import ListOf
@@ -51,9 +52,10 @@ async def login(
     body: LoginRequest, request: Request, identity: Commands
 ) -> TokenPairOut:
     """One 401 for unknown email and wrong password; throttled per account and IP."""
-    ip = request.client.host if request.client else None
     agent = request.headers.get("user-agent")
-    return pair_out(await identity.login(body.email, body.password, ip, agent))
+    return pair_out(
+        await identity.login(body.email, body.password, client_ip(request), agent)
+    )
 
 
 @router.post("/refresh", dependencies=[LIMITED])

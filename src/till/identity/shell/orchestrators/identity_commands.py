@@ -1,5 +1,6 @@
 """IdentityCommandPort: each command is one use case in one unit of work."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,17 +34,23 @@ class IdentityCommands:
         hasher: PasswordHasher,
         issuer: TokenIssuer,
         guards: Guards,
+        credential_checks: int = 4,
     ) -> None:
         self.uow = uow
         self.hasher = hasher
         self.issuer = issuer
         self.guards = guards
+        # Password hashing (~20 ms each) runs inside the unit of work, which holds
+        # a pooled connection. Bounding the commands that hash, *before* they take
+        # a connection, keeps a flood of logins from draining the pool that every
+        # other request needs; the excess waits here, holding nothing.
+        self._credential_slots = asyncio.Semaphore(credential_checks)
 
     async def register(
         self, email: str, password: str, name: str | None, admin: bool = False
     ) -> User:
         cmd = Register(email=email, password=password, name=name, admin=admin)
-        async with self.uow() as store:
+        async with self._credential_slots, self.uow() as store:
             return await register(
                 cmd, store, self.hasher, self.guards.common_passwords, self.issuer.clock
             )
@@ -52,7 +59,7 @@ class IdentityCommands:
         self, email: str, password: str, ip: str | None, user_agent: str | None
     ) -> TokenPair:
         cmd = Login(email=email, password=password, ip=ip, user_agent=user_agent)
-        async with self.uow() as store:
+        async with self._credential_slots, self.uow() as store:
             return await login(
                 cmd, store, self.hasher, self.issuer, self.guards.throttle
             )
@@ -77,19 +84,23 @@ class IdentityCommands:
 
     async def verify_totp(self, user_id: str, code: str) -> list[str]:
         async with self.uow() as store:
-            return await mfa.verify_totp_enrolment(user_id, code, store, self.issuer)
+            return await mfa.verify_totp_enrolment(
+                user_id, code, store, self.issuer, self.guards.throttle
+            )
 
     async def mfa_challenge(
         self, user_id: str, session_id: str, code: str
     ) -> TokenPair:
         async with self.uow() as store:
             return await mfa.mfa_challenge(
-                user_id, session_id, code, store, self.issuer
+                user_id, session_id, code, store, self.issuer, self.guards.throttle
             )
 
     async def change_roles(self, user_id: str, new_roles: frozenset[str]) -> User:
         async with self.uow() as store:
-            return await roles.change_roles(user_id, new_roles, store)
+            return await roles.change_roles(
+                user_id, new_roles, store, self.guards.revocations, self._now()
+            )
 
     async def create_api_key(
         self, name: str, scopes: frozenset[str], created_by: str
