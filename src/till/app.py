@@ -209,12 +209,28 @@ def create_app(
 
 
 async def rotate_signing_key(database_url: str) -> str:
-    """Add a new signing key (it signs from the next start of each process)."""
+    """Add a new signing key: published at once, signing after its activation
+    delay (every process reloads the keyring each minute)."""
     from till.identity.shell.adapters.postgres_signing_keys import add_signing_key
 
     database = Database(async_database_url(database_url), pool_size=1)
     try:
         async with database.transaction() as conn:
             return await add_signing_key(conn)
+    finally:
+        await database.close()
+
+
+async def retire_signing_keys(database_url: str, keep: int) -> int:
+    """Retire all but the `keep` newest keys: tokens they signed stop verifying
+    within a minute (use after a key leaked, or to prune old keys)."""
+    from till.identity.shell.adapters.postgres_signing_keys import (
+        retire_all_but_newest,
+    )
+
+    database = Database(async_database_url(database_url), pool_size=1)
+    try:
+        async with database.transaction() as conn:
+            return await retire_all_but_newest(conn, keep)
     finally:
         await database.close()

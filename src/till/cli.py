@@ -130,6 +130,17 @@ def keys_rotate_signing() -> None:
     typer.echo(asyncio.run(rotate_signing_key(_database_url())))
 
 
+@keys_app.command("retire-signing")
+def keys_retire_signing(
+    keep: Annotated[int, typer.Option(min=1, help="newest keys to keep")] = 1,
+) -> None:
+    """Retire all but the newest signing keys (tokens they signed stop working)."""
+    from till.cli_tasks import retire_signing_keys
+
+    retired = asyncio.run(retire_signing_keys(_database_url(), keep))
+    typer.echo(f"retired {retired} signing key(s)")
+
+
 @app.command()
 def doctor() -> None:
     """Check every configured dependency and say what is wrong."""

@@ -62,3 +62,10 @@ def test_serve_refuses_several_workers_without_redis(database_url, till_env):
     result = _till(["serve", "--workers", "2", "--port", "1"], till_env)
     assert result.returncode == 2
     assert "REDIS_URL" in result.stderr
+
+
+def test_keys_retire_signing_keeps_the_newest(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    assert _till(["keys", "rotate-signing"], till_env).returncode == 0
+    result = _till(["keys", "retire-signing", "--keep", "1"], till_env)
+    assert result.returncode == 0 and result.stdout.startswith("retired ")

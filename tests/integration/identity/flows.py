@@ -72,3 +72,17 @@ async def admin_with_mfa(http: httpx.AsyncClient) -> tuple[dict, dict]:
     )
     assert stepped.status_code == 200, stepped.text
     return {"id": user.id, "email": email}, stepped.json()
+
+
+def assert_problem(
+    response: httpx.Response, status: int, code: str, param: str | None = None
+) -> dict:
+    """The response is an RFC 9457 problem with this status, code (and param)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    if param is not None:
+        assert body.get("param") == param, body
+    return body

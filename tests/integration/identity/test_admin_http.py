@@ -5,6 +5,7 @@ import httpx
 from tests.integration.identity.flows import (
     PASSWORD,
     admin_with_mfa,
+    assert_problem,
     bearer,
     login,
     register,
@@ -12,19 +13,6 @@ from tests.integration.identity.flows import (
     unique_email,
 )
 from till.kernel.ids import new_id
-
-
-def assert_problem(
-    response: httpx.Response, status: int, code: str, param: str | None = None
-) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
-    if param is not None:
-        assert body.get("param") == param, body
-    return body
 
 
 def key_auth(secret: str) -> dict[str, str]:

@@ -29,11 +29,13 @@ async def test_hs512_tokens_verify_with_the_shared_secret_and_jwks_is_empty(clie
 
 
 async def test_an_eddsa_token_is_refused_when_hs512_is_pinned(client):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     _, tokens = await signed_in(client)
     forged = jwt.encode(
         jwt.decode(tokens["access_token"], options={"verify_signature": False}),
-        "another-secret-" * 5,
-        algorithm="HS256",
+        Ed25519PrivateKey.generate(),
+        algorithm="EdDSA",
         headers={"kid": "hs512-1", "typ": "at+jwt"},
     )
     response = await client.get(

@@ -1,33 +1,84 @@
-"""Signing-key rotation across processes: tokens from a process started after
-`till keys rotate-signing` verify in a process started before it."""
+"""Signing-key rotation across processes (`till keys rotate-signing` /
+`retire-signing`): publish first, sign later, verify everywhere, retire."""
+
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.integration.identity.flows import bearer, login, register
-from till.app import create_app, rotate_signing_key
+from till.app import create_app, retire_signing_keys, rotate_signing_key
+from till.identity.shell.adapters.postgres_signing_keys import add_signing_key
 
 
-async def test_token_signed_with_a_rotated_key_verifies_in_an_older_process(
+async def _backdated_key(database_url: str, minutes: int) -> str:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        kid = await add_signing_key(
+            conn, at=datetime.now(UTC) - timedelta(minutes=minutes)
+        )
+    await engine.dispose()
+    return kid
+
+
+def _kid(tokens: dict) -> str:
+    return str(jwt.get_unverified_header(tokens["access_token"])["kid"])
+
+
+async def _in_a_new_process(infra, auth_settings, steps):
+    app = create_app(infra, auth_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://n") as http:
+            return await steps(http)
+
+
+async def test_a_new_key_is_published_at_once_but_does_not_sign_yet(
+    client, infra, auth_settings, database_url
+):
+    user = await register(client)
+    new_kid = await rotate_signing_key(database_url)
+
+    async def steps(http):
+        jwks = (await http.get("/.well-known/jwks.json")).json()
+        return {k["kid"] for k in jwks["keys"]}, await login(http, user["email"])
+
+    published, tokens = await _in_a_new_process(infra, auth_settings, steps)
+    assert new_kid in published
+    assert _kid(tokens) != new_kid
+
+
+async def test_a_token_signed_by_an_activated_key_verifies_in_an_older_process(
     client, infra, auth_settings, database_url
 ):
     user = await register(client)
     old_tokens = await login(client, user["email"])
-    old_kid = jwt.get_unverified_header(old_tokens["access_token"])["kid"]
+    active_kid = await _backdated_key(database_url, minutes=10)
 
-    new_kid = await rotate_signing_key(database_url)
-    newer_app = create_app(infra, auth_settings)
-    async with newer_app.router.lifespan_context(newer_app):
-        transport = httpx.ASGITransport(app=newer_app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://n") as new:
-            new_tokens = await login(new, user["email"])
-            assert (
-                jwt.get_unverified_header(new_tokens["access_token"])["kid"] == new_kid
-            )
-            # the new process still accepts tokens signed with the old key
-            assert (await new.get("/v1/auth/me", headers=bearer(old_tokens))).is_success
-            jwks = (await new.get("/.well-known/jwks.json")).json()
-            assert {old_kid, new_kid} <= {k["kid"] for k in jwks["keys"]}
+    async def steps(http):
+        tokens = await login(http, user["email"])
+        me_with_old = await http.get("/v1/auth/me", headers=bearer(old_tokens))
+        return tokens, me_with_old.status_code
 
+    new_tokens, old_status = await _in_a_new_process(infra, auth_settings, steps)
+    assert _kid(new_tokens) == active_kid and old_status == 200
+    # the first process meets an unknown kid, reloads its keyring and accepts it
     me = await client.get("/v1/auth/me", headers=bearer(new_tokens))
     assert me.status_code == 200 and me.json()["id"] == user["id"]
+
+
+async def test_retired_keys_stop_verifying(client, infra, auth_settings, database_url):
+    user = await register(client)
+    tokens = await login(client, user["email"])
+    await _backdated_key(database_url, minutes=10)
+    await rotate_signing_key(database_url)
+    assert await retire_signing_keys(database_url, keep=2) >= 1
+
+    async def steps(http):
+        jwks = (await http.get("/.well-known/jwks.json")).json()
+        me = await http.get("/v1/auth/me", headers=bearer(tokens))
+        return {k["kid"] for k in jwks["keys"]}, me.status_code
+
+    published, status = await _in_a_new_process(infra, auth_settings, steps)
+    assert _kid(tokens) not in published and status == 401

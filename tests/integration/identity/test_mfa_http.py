@@ -6,20 +6,12 @@ import json
 import httpx
 
 from tests.integration.identity.flows import (
+    assert_problem,
     bearer,
     current_code,
     enable_mfa,
     signed_in,
 )
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
-    return body
 
 
 def jwt_payload(token: str) -> dict:

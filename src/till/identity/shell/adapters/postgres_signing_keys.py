@@ -1,11 +1,13 @@
 """The Ed25519 signing keyring in PostgreSQL, shared by every API process.
 
-The newest unretired key signs; every unretired key verifies and is published in
-the JWKS, so rotation (`till keys rotate-signing`) never breaks tokens already issued.
+Every unretired key verifies and is published in the JWKS. A new key (from
+`till keys rotate-signing`) only starts signing once it is ACTIVATION_DELAY old:
+by then every process has reloaded the keyring (each does so every minute) and
+JWKS caches have had time to see it, so no verifier meets a kid it cannot know.
 """
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,6 +19,7 @@ from till.kernel.ids import new_id
 from till.platform.database import Database
 
 _LOCK_ID = 0x7E11_0001  # serialises first-start key creation across processes
+ACTIVATION_DELAY = timedelta(minutes=5)
 
 
 def _to_pem(key: Ed25519PrivateKey) -> str:
@@ -34,7 +37,7 @@ def _from_pem(kid: str, pem: str) -> SigningKey:
     return SigningKey(kid, private, private.public_key())
 
 
-async def add_signing_key(conn: AsyncConnection) -> str:
+async def add_signing_key(conn: AsyncConnection, at: datetime | None = None) -> str:
     kid = new_id("kid")
     await conn.execute(
         text(
@@ -44,19 +47,21 @@ async def add_signing_key(conn: AsyncConnection) -> str:
         {
             "kid": kid,
             "pem": _to_pem(Ed25519PrivateKey.generate()),
-            "at": datetime.now(UTC),
+            "at": at or datetime.now(UTC),
         },
     )
     return kid
 
 
 async def load_signing_keys(conn: AsyncConnection) -> tuple[dict[str, SigningKey], str]:
-    """All unretired keys and the kid of the newest; creates the first one."""
+    """All unretired keys and the kid that signs: the newest key past its
+    activation delay, else the oldest (the one every process knows); creates the
+    first key on a fresh install."""
     await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
     rows = (
         await conn.execute(
             text(
-                "SELECT kid, private_key_pem FROM signing_keys "
+                "SELECT kid, private_key_pem, created_at FROM signing_keys "
                 "WHERE retired_at IS NULL AND algorithm = 'EdDSA' ORDER BY created_at"
             )
         )
@@ -65,7 +70,9 @@ async def load_signing_keys(conn: AsyncConnection) -> tuple[dict[str, SigningKey
         await add_signing_key(conn)
         return await load_signing_keys(conn)
     keys = {row.kid: _from_pem(row.kid, row.private_key_pem) for row in rows}
-    return keys, rows[-1].kid
+    active_before = datetime.now(UTC) - ACTIVATION_DELAY
+    active = [row.kid for row in rows if row.created_at <= active_before]
+    return keys, active[-1] if active else rows[0].kid
 
 
 async def retire_all_but_newest(conn: AsyncConnection, keep: int = 2) -> int:
@@ -85,7 +92,7 @@ class KeyringReloader:
     (a flood of tokens with a bogus kid must not become a flood of queries)."""
 
     def __init__(
-        self, database: Database, codec: JwtAccessTokenCodec, min_interval: float = 5.0
+        self, database: Database, codec: JwtAccessTokenCodec, min_interval: float = 1.0
     ) -> None:
         self._database = database
         self._codec = codec

@@ -1,9 +1,14 @@
 """/v1/auth: register, login, refresh, logout, me, sessions."""
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from till.identity.core.models import Session, TokenPair, User
-from till.identity.shell.http.dependencies import Commands, CurrentUser, Queries
+from till.identity.shell.http.dependencies import (
+    Commands,
+    CredentialRateLimit,
+    CurrentUser,
+    Queries,
+)
 from till.identity.shell.http.schemas import (
     LoginRequest,
     RefreshRequest,
@@ -14,10 +19,8 @@ from till.identity.shell.http.schemas import (
 )
 from till.platform.client_address import client_ip
 from till.platform.pagination import Limit, StartingAfter, page
-from till.platform.rate_limit_http import per_client_ip
 from till.platform.schemas import ListOf
 
-LIMITED = Depends(per_client_ip("auth"))
 router = APIRouter(prefix="/v1/auth", tags=["identity"])
 
 
@@ -41,13 +44,15 @@ def pair_out(pair: TokenPair) -> TokenPairOut:
     )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=[LIMITED])
+@router.post(
+    "/register", status_code=status.HTTP_201_CREATED, dependencies=[CredentialRateLimit]
+)
 async def register(body: RegisterRequest, identity: Commands) -> UserOut:
     """Create an account. Password ≥ 12 characters and not a common one."""
     return user_out(await identity.register(body.email, body.password, body.name))
 
 
-@router.post("/login", dependencies=[LIMITED])
+@router.post("/login", dependencies=[CredentialRateLimit])
 async def login(
     body: LoginRequest, request: Request, identity: Commands
 ) -> TokenPairOut:
@@ -58,7 +63,7 @@ async def login(
     )
 
 
-@router.post("/refresh", dependencies=[LIMITED])
+@router.post("/refresh", dependencies=[CredentialRateLimit])
 async def refresh(body: RefreshRequest, identity: Commands) -> TokenPairOut:
     """Rotate: each refresh token works once; a reused one revokes its session."""
     return pair_out(await identity.refresh(body.refresh_token))

@@ -18,6 +18,7 @@ from till.identity.core.use_cases.authenticate import (
     require_user,
 )
 from till.kernel.clock import Clock
+from till.platform.rate_limit_http import per_client_ip
 
 
 async def commands(request: Request) -> IdentityCommandPort:
@@ -67,6 +68,9 @@ async def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Princ
     max_age: int = request.app.state.mfa_max_age_seconds
     return require_admin_with_mfa(principal, clock, max_age)
 
+
+# Register, login, refresh and the MFA codes share one per-IP budget.
+CredentialRateLimit = Depends(per_client_ip("auth"))
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
 Admin = Annotated[Principal, Depends(admin)]

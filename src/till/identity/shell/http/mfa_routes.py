@@ -2,19 +2,22 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from till.identity.shell.http.auth_routes import pair_out
-from till.identity.shell.http.dependencies import Commands, CurrentUser, Queries
+from till.identity.shell.http.dependencies import (
+    Commands,
+    CredentialRateLimit,
+    CurrentUser,
+    Queries,
+)
 from till.identity.shell.http.schemas import (
     CodeRequest,
     TokenPairOut,
     TotpEnrolmentOut,
     TotpVerifiedOut,
 )
-from till.platform.rate_limit_http import per_client_ip
 
-LIMITED = Depends(per_client_ip("auth"))
 router = APIRouter(tags=["identity"])
 
 
@@ -25,7 +28,7 @@ async def begin_totp(user: CurrentUser, identity: Commands) -> TotpEnrolmentOut:
     return TotpEnrolmentOut(secret=enrolment.secret, otpauth_uri=enrolment.otpauth_uri)
 
 
-@router.post("/v1/auth/mfa/totp/verify", dependencies=[LIMITED])
+@router.post("/v1/auth/mfa/totp/verify", dependencies=[CredentialRateLimit])
 async def verify_totp(
     body: CodeRequest, user: CurrentUser, identity: Commands
 ) -> TotpVerifiedOut:
@@ -34,7 +37,7 @@ async def verify_totp(
     return TotpVerifiedOut(recovery_codes=codes)
 
 
-@router.post("/v1/auth/mfa/challenge", dependencies=[LIMITED])
+@router.post("/v1/auth/mfa/challenge", dependencies=[CredentialRateLimit])
 async def challenge(
     body: CodeRequest, user: CurrentUser, identity: Commands
 ) -> TokenPairOut:
