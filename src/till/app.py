@@ -5,7 +5,6 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 import structlog
 from fastapi import FastAPI
@@ -23,15 +22,14 @@ from till.identity.shell.adapters.memory_guards import (
 from till.identity.shell.adapters.postgres_identity_store import (
     PostgresIdentityUnitOfWork,
     session_is_revoked,
+    sessions_revoked_since,
 )
 from till.identity.shell.adapters.postgres_signing_keys import (
     KeyringReloader,
     load_signing_keys,
 )
-from till.identity.shell.adapters.redis_guards import (
-    RedisLoginThrottle,
-    RedisSessionRevocations,
-)
+from till.identity.shell.adapters.redis_guards import RedisLoginThrottle
+from till.identity.shell.adapters.redis_revocations import RedisSessionRevocations
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.identity.shell.orchestrators.identity_commands import Guards, IdentityCommands
@@ -90,27 +88,37 @@ async def _codec(
     return codec, KeyringReloader(database, codec)
 
 
-def _guards(
-    infra: InfraSettings, auth: AuthSettings, redis: Redis | None, database: Database
+async def _guards(
+    infra: InfraSettings,
+    auth: AuthSettings,
+    redis: Redis | None,
+    database: Database,
+    stack: AsyncExitStack,
 ) -> tuple[LoginThrottle, SessionRevocations]:
     if redis is None:
-        return InMemoryLoginThrottle(), InMemorySessionRevocations(
-            auth.access_ttl_seconds
-        )
+        in_process = InMemorySessionRevocations(auth.access_ttl_seconds)
+        return InMemoryLoginThrottle(), in_process
 
-    async def fallback(session_id: str) -> bool:
+    async def in_database(session_id: str) -> bool:
         return await session_is_revoked(database, session_id)
 
-    return (
-        RedisLoginThrottle(redis, infra.till_redis_prefix),
-        RedisSessionRevocations(
-            redis, infra.till_redis_prefix, auth.access_ttl_seconds, fallback
-        ),
+    async def recently_revoked(seconds: int) -> list[str]:
+        return await sessions_revoked_since(database, seconds)
+
+    revocations = RedisSessionRevocations(
+        redis,
+        infra.till_redis_prefix,
+        auth.access_ttl_seconds,
+        in_database,
+        recently_revoked,
     )
+    await revocations.start()
+    stack.push_async_callback(revocations.stop)
+    return RedisLoginThrottle(redis, infra.till_redis_prefix), revocations
 
 
 async def _wire(
-    app: FastAPI, infra: InfraSettings, auth: AuthSettings, stack: Any
+    app: FastAPI, infra: InfraSettings, auth: AuthSettings, stack: AsyncExitStack
 ) -> None:
     if infra.database_url is None:
         raise RuntimeError("DATABASE_URL is not set (`till serve` starts one for you)")
@@ -147,7 +155,7 @@ async def _wire(
         refresh_ttl_seconds=auth.refresh_ttl_seconds,
         mfa_max_age_seconds=auth.mfa_max_age_seconds,
     )
-    throttle, revocations = _guards(infra, auth, redis, database)
+    throttle, revocations = await _guards(infra, auth, redis, database, stack)
     uow = PostgresIdentityUnitOfWork(database)
     guards = Guards(throttle, revocations, load_common_passwords())
     app.state.identity_commands = IdentityCommands(

@@ -62,3 +62,17 @@ async def session_is_revoked(database: Database, session_id: str) -> bool:
             {"id": session_id},
         )
     return revoked is not False
+
+
+async def sessions_revoked_since(database: Database, seconds: int) -> list[str]:
+    """Sessions revoked in the last `seconds` (their access tokens may still be
+    within their lifetime)."""
+    async with database.read() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT id FROM sessions WHERE revoked_at IS NOT NULL "
+                "AND revoked_at > now() - make_interval(secs => :secs)"
+            ),
+            {"secs": seconds},
+        )
+        return [row.id for row in rows]

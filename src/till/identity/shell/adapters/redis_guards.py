@@ -1,10 +1,8 @@
-"""Login throttle counters and session revocation marks in Redis, shared by every
-API process. Redis holds only what can be lost: if it is down, revocation checks
-fall back to PostgreSQL (slower, still correct) and throttling fails open."""
+"""Login throttle counters in Redis, shared by every API process. Redis holds only
+what can be lost: if it is down, throttling fails open (and says so in the log)."""
 
 import math
 import time
-from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
@@ -88,30 +86,3 @@ class RedisLoginThrottle:
             await self._redis.delete(self._prefix + key)
         except RedisError:
             log.warning("throttle_unavailable")
-
-
-class RedisSessionRevocations:
-    def __init__(
-        self,
-        redis: Redis,
-        prefix: str,
-        ttl_seconds: int,
-        fallback: Callable[[str], Awaitable[bool]],
-    ) -> None:
-        self._redis = redis
-        self._prefix = prefix + "revoked:"
-        self._ttl = ttl_seconds
-        self._fallback = fallback
-
-    async def is_revoked(self, session_id: str) -> bool:
-        try:
-            return bool(await self._redis.exists(self._prefix + session_id))
-        except RedisError:
-            log.warning("revocations_unavailable_checking_database")
-            return await self._fallback(session_id)
-
-    async def mark_revoked(self, session_id: str) -> None:
-        try:
-            await self._redis.set(self._prefix + session_id, b"1", ex=self._ttl)
-        except RedisError:
-            log.warning("revocations_unavailable")

@@ -1,12 +1,14 @@
 """IdentityCommandPort: each command is one use case in one unit of work."""
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from till.identity.core.models import TokenPair, User
 from till.identity.core.ports import (
     CommonPasswords,
+    IdentityStore,
     LoginThrottle,
     PasswordHasher,
     SessionRevocations,
@@ -17,6 +19,10 @@ from till.identity.core.use_cases.login import Login, login
 from till.identity.core.use_cases.refresh import refresh
 from till.identity.core.use_cases.register import Register, register
 from till.identity.core.use_cases.sessions import revoke_session
+from till.identity.shell.orchestrators.pending_revocations import (
+    PendingRevocations,
+    unit_with_revocations,
+)
 from till.identity.shell.orchestrators.unit_of_work import IdentityUnitOfWork
 
 
@@ -65,16 +71,12 @@ class IdentityCommands:
             )
 
     async def refresh(self, refresh_token: str) -> TokenPair:
-        async with self.uow() as store:
-            return await refresh(
-                refresh_token, store, self.issuer, self.guards.revocations
-            )
+        async with self._unit_with_revocations() as (store, revocations):
+            return await refresh(refresh_token, store, self.issuer, revocations)
 
     async def revoke_session(self, user_id: str, session_id: str) -> None:
-        async with self.uow() as store:
-            await revoke_session(
-                user_id, session_id, store, self.guards.revocations, self._now()
-            )
+        async with self._unit_with_revocations() as (store, revocations):
+            await revoke_session(user_id, session_id, store, revocations, self._now())
 
     async def begin_totp(self, user_id: str) -> mfa.Enrolment:
         async with self.uow() as store:
@@ -97,9 +99,9 @@ class IdentityCommands:
             )
 
     async def change_roles(self, user_id: str, new_roles: frozenset[str]) -> User:
-        async with self.uow() as store:
+        async with self._unit_with_revocations() as (store, revocations):
             return await roles.change_roles(
-                user_id, new_roles, store, self.guards.revocations, self._now()
+                user_id, new_roles, store, revocations, self._now()
             )
 
     async def create_api_key(
@@ -112,6 +114,11 @@ class IdentityCommands:
     async def revoke_api_key(self, key_id: str) -> None:
         async with self.uow() as store:
             await api_keys.revoke_api_key(key_id, store, self._now())
+
+    def _unit_with_revocations(
+        self,
+    ) -> AbstractAsyncContextManager[tuple[IdentityStore, PendingRevocations]]:
+        return unit_with_revocations(self.uow, self.guards.revocations)
 
     def _now(self) -> datetime:
         return self.issuer.clock.now()
