@@ -1,10 +1,9 @@
-"""The composition root: reads settings, builds adapters, mounts routers. The only
-module (with cli.py) that names concrete adapters."""
+"""Composition root, identity part: the identity context's concrete adapters."""
 
 import asyncio
-import gc
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import FastAPI
@@ -26,23 +25,20 @@ from till.identity.shell.adapters.postgres_identity_store import (
 )
 from till.identity.shell.adapters.postgres_signing_keys import (
     KeyringReloader,
+    add_signing_key,
     load_signing_keys,
+    retire_all_but_newest,
 )
 from till.identity.shell.adapters.redis_guards import RedisLoginThrottle
 from till.identity.shell.adapters.redis_revocations import RedisSessionRevocations
-from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
-from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.identity.shell.orchestrators.identity_commands import Guards, IdentityCommands
 from till.identity.shell.orchestrators.identity_queries import IdentityQueries
-from till.kernel.clock import SystemClock
-from till.platform import dependency_checks, health
 from till.platform.database import Database
-from till.platform.error_handlers import install_error_handlers
-from till.platform.http_middleware import HttpEdgeMiddleware
-from till.platform.logging import configure_logging
-from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
-from till.platform.rate_limit import InMemoryRateLimiter, RateRule, RedisRateLimiter
+from till.platform.rate_limit import RateRule
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
+
+if TYPE_CHECKING:
+    from till.app.factory import SharedInfra
 
 
 async def _never_reload() -> bool:
@@ -117,28 +113,16 @@ async def _guards(
     return RedisLoginThrottle(redis, infra.till_redis_prefix), revocations
 
 
-async def _wire(
-    app: FastAPI, infra: InfraSettings, auth: AuthSettings, stack: AsyncExitStack
+async def wire_identity(
+    app: FastAPI,
+    auth: AuthSettings,
+    infra: InfraSettings,
+    shared: "SharedInfra",
+    stack: AsyncExitStack,
 ) -> None:
-    if infra.database_url is None:
-        raise RuntimeError("DATABASE_URL is not set (`till serve` starts one for you)")
-    database = Database(
-        async_database_url(infra.database_url),
-        pool_size=infra.till_db_pool_size,
-        max_overflow=infra.till_db_max_overflow,
-    )
-    stack.push_async_callback(database.close)
-    checks = {"postgres": dependency_checks.database_check(database)}
-    redis = None
-    if infra.redis_url:
-        redis = Redis.from_url(
-            infra.redis_url, socket_timeout=1, socket_connect_timeout=1
-        )
-        stack.push_async_callback(redis.aclose)
-        checks["redis"] = dependency_checks.redis_check(redis)
-    if infra.rabbitmq_url:
-        checks["rabbitmq"] = dependency_checks.rabbitmq_check(infra.rabbitmq_url)
-    clock = SystemClock()
+    """Build the identity context's adapters and put its driving ports on
+    `app.state` (`identity_commands`, `identity_queries`)."""
+    database, redis, clock = shared.database, shared.redis, shared.clock
     hasher = Argon2PasswordHasher(
         memory_kib=auth.argon2_memory_kib,
         time_cost=auth.argon2_time_cost,
@@ -168,59 +152,16 @@ async def _wire(
     app.state.identity_queries = IdentityQueries(
         uow, codec, revocations, clock, codec.public_jwks, reload_keys
     )
-    app.state.clock = clock
     app.state.mfa_max_age_seconds = auth.mfa_max_age_seconds
-    app.state.readiness_checks = checks
-    app.state.rate_limiter = (
-        RedisRateLimiter(redis, infra.till_redis_prefix)
-        if redis
-        else InMemoryRateLimiter()
-    )
     per_minute = auth.rate_limit_per_minute
     app.state.rate_rules = (
         {"auth": RateRule("auth", per_minute, 60.0)} if per_minute > 0 else {}
     )
 
 
-def create_app(
-    infra: InfraSettings | None = None, auth: AuthSettings | None = None
-) -> FastAPI:
-    infra = infra or InfraSettings()
-    auth = auth or AuthSettings()
-    configure_logging(infra.till_log_level)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            await _wire(app, infra, auth, stack)
-            # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
-            # pydantic); full GC passes over them paused requests for ~100 ms.
-            # Freezing moves them out of the collector's sight (p99 at 1,000/s:
-            # ~100 ms -> ~7 ms, docs/benchmarks.md).
-            gc.collect()
-            gc.freeze()
-            yield
-
-    app = FastAPI(
-        title="till",
-        version="0.1.0",
-        summary="Self-hostable commerce backend: identity, payments, orders.",
-        lifespan=lifespan,
-        responses=PROBLEM_RESPONSES,
-    )
-    install_openapi(app)
-    install_error_handlers(app, IDENTITY_ERROR_STATUS)
-    app.add_middleware(HttpEdgeMiddleware)
-    for module in (health, auth_routes, mfa_routes, admin_routes):
-        app.include_router(module.router)
-    return app
-
-
 async def rotate_signing_key(database_url: str) -> str:
     """Add a new signing key: published at once, signing after its activation
     delay (every process reloads the keyring each minute)."""
-    from till.identity.shell.adapters.postgres_signing_keys import add_signing_key
-
     database = Database(async_database_url(database_url), pool_size=1)
     try:
         async with database.transaction() as conn:
@@ -232,10 +173,6 @@ async def rotate_signing_key(database_url: str) -> str:
 async def retire_signing_keys(database_url: str, keep: int) -> int:
     """Retire all but the `keep` newest keys: tokens they signed stop verifying
     within a minute (use after a key leaked, or to prune old keys)."""
-    from till.identity.shell.adapters.postgres_signing_keys import (
-        retire_all_but_newest,
-    )
-
     database = Database(async_database_url(database_url), pool_size=1)
     try:
         async with database.transaction() as conn:

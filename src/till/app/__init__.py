@@ -1,0 +1,6 @@
+"""The composition root (see `factory`); `till.app:create_app` is the ASGI factory."""
+
+from till.app.factory import create_app
+from till.app.identity import retire_signing_keys, rotate_signing_key
+
+__all__ = ["create_app", "retire_signing_keys", "rotate_signing_key"]

@@ -1,0 +1,100 @@
+"""The composition root: reads settings, builds the shared infrastructure and each
+context's adapters, mounts the routers. Only `till.app` (and the CLI) names
+concrete adapters."""
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from till.app.identity import wire_identity
+from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
+from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
+from till.kernel.clock import Clock, SystemClock
+from till.platform import dependency_checks, health
+from till.platform.database import Database
+from till.platform.error_handlers import install_error_handlers
+from till.platform.http_middleware import HttpEdgeMiddleware
+from till.platform.logging import configure_logging
+from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
+from till.platform.rate_limit import InMemoryRateLimiter, RedisRateLimiter
+from till.platform.settings import AuthSettings, InfraSettings, async_database_url
+
+
+@dataclass(frozen=True)
+class SharedInfra:
+    """What every context's wiring shares."""
+
+    database: Database
+    redis: Redis | None
+    clock: Clock
+
+
+async def _shared_infra(
+    app: FastAPI, infra: InfraSettings, stack: AsyncExitStack
+) -> SharedInfra:
+    if infra.database_url is None:
+        raise RuntimeError("DATABASE_URL is not set (`till serve` starts one for you)")
+    database = Database(
+        async_database_url(infra.database_url),
+        pool_size=infra.till_db_pool_size,
+        max_overflow=infra.till_db_max_overflow,
+    )
+    stack.push_async_callback(database.close)
+    checks = {"postgres": dependency_checks.database_check(database)}
+    redis = None
+    if infra.redis_url:
+        redis = Redis.from_url(
+            infra.redis_url, socket_timeout=1, socket_connect_timeout=1
+        )
+        stack.push_async_callback(redis.aclose)
+        checks["redis"] = dependency_checks.redis_check(redis)
+    if infra.rabbitmq_url:
+        checks["rabbitmq"] = dependency_checks.rabbitmq_check(infra.rabbitmq_url)
+    clock = SystemClock()
+    app.state.clock = clock
+    app.state.readiness_checks = checks
+    app.state.rate_limiter = (
+        RedisRateLimiter(redis, infra.till_redis_prefix)
+        if redis
+        else InMemoryRateLimiter()
+    )
+    return SharedInfra(database, redis, clock)
+
+
+def create_app(
+    infra: InfraSettings | None = None, auth: AuthSettings | None = None
+) -> FastAPI:
+    infra = infra or InfraSettings()
+    auth = auth or AuthSettings()
+    configure_logging(infra.till_log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            shared = await _shared_infra(app, infra, stack)
+            await wire_identity(app, auth, infra, shared, stack)
+            # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
+            # pydantic); full GC passes over them paused requests for ~100 ms.
+            # Freezing moves them out of the collector's sight (p99 at 1,000/s:
+            # ~100 ms -> ~7 ms, docs/benchmarks.md).
+            gc.collect()
+            gc.freeze()
+            yield
+
+    app = FastAPI(
+        title="till",
+        version="0.1.0",
+        summary="Self-hostable commerce backend: identity, payments, orders.",
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    install_openapi(app)
+    install_error_handlers(app, IDENTITY_ERROR_STATUS)
+    app.add_middleware(HttpEdgeMiddleware)
+    for module in (health, auth_routes, mfa_routes, admin_routes):
+        app.include_router(module.router)
+    return app
