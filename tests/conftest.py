@@ -15,7 +15,13 @@ from collections.abc import Iterator
 import asyncpg
 import pytest
 
+from till.platform.data_keys import new_key_setting
 from till.platform.migrations import upgrade_to_head
+
+# One data key for the whole run, in the environment so that the `till` child
+# processes of the e2e tests read what the in-process apps wrote (and nothing
+# writes a key file into the working tree).
+os.environ.setdefault("TILL_DATA_KEYS", new_key_setting("test"))
 
 UNIT_BUDGET_SECONDS = 0.100
 _counts: Counter[str] = Counter()

@@ -127,7 +127,7 @@ def keys_rotate_signing() -> None:
     """Add a new JWT signing key; older keys keep verifying until retired."""
     from till.cli_tasks import rotate_signing_key
 
-    typer.echo(asyncio.run(rotate_signing_key(_database_url())))
+    typer.echo(asyncio.run(rotate_signing_key(_database_url(), InfraSettings())))
 
 
 @keys_app.command("retire-signing")

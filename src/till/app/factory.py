@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from till.app.identity import wire_identity
+from till.app.identity import data_keyring, wire_identity
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
 from till.platform import dependency_checks, health
+from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
 from till.platform.error_handlers import install_error_handlers
 from till.platform.http_middleware import HttpEdgeMiddleware
@@ -31,6 +32,7 @@ class SharedInfra:
     database: Database
     redis: Redis | None
     clock: Clock
+    data_keys: DataKeyring
 
 
 async def _shared_infra(
@@ -62,7 +64,7 @@ async def _shared_infra(
         if redis
         else InMemoryRateLimiter()
     )
-    return SharedInfra(database, redis, clock)
+    return SharedInfra(database, redis, clock, data_keyring(infra))
 
 
 def create_app(

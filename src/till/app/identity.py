@@ -33,6 +33,7 @@ from till.identity.shell.adapters.redis_guards import RedisLoginThrottle
 from till.identity.shell.adapters.redis_revocations import RedisSessionRevocations
 from till.identity.shell.orchestrators.identity_commands import Guards, IdentityCommands
 from till.identity.shell.orchestrators.identity_queries import IdentityQueries
+from till.platform.data_keys import DataKeyring, key_file_setting
 from till.platform.database import Database
 from till.platform.rate_limit import RateRule
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
@@ -61,7 +62,7 @@ async def _refresh_keyring(reload_keys: Callable[[], Awaitable[bool]]) -> None:
 
 
 async def _codec(
-    database: Database, auth: AuthSettings
+    database: Database, auth: AuthSettings, data_keys: DataKeyring
 ) -> tuple[JwtAccessTokenCodec, Callable[[], Awaitable[bool]]]:
     if auth.jwt_algorithm == "HS512":
         if auth.jwt_secret is None or len(auth.jwt_secret.get_secret_value()) < 64:
@@ -71,7 +72,7 @@ async def _codec(
         current = "hs512-1"
     else:
         async with database.transaction() as conn:
-            keys, current = await load_signing_keys(conn)
+            keys, current = await load_signing_keys(conn, data_keys)
     codec = JwtAccessTokenCodec(
         keys,
         current,
@@ -81,7 +82,7 @@ async def _codec(
     )
     if auth.jwt_algorithm == "HS512":
         return codec, _never_reload
-    return codec, KeyringReloader(database, codec)
+    return codec, KeyringReloader(database, codec, data_keys)
 
 
 async def _guards(
@@ -130,7 +131,7 @@ async def wire_identity(
         workers=auth.hash_workers,
     )
     stack.callback(hasher.close)
-    codec, reload_keys = await _codec(database, auth)
+    codec, reload_keys = await _codec(database, auth, shared.data_keys)
     refresher = asyncio.create_task(_refresh_keyring(reload_keys))
     stack.callback(refresher.cancel)
     policy = TokenPolicy(
@@ -140,7 +141,7 @@ async def wire_identity(
         mfa_max_age_seconds=auth.mfa_max_age_seconds,
     )
     throttle, revocations = await _guards(infra, auth, redis, database, stack)
-    uow = PostgresIdentityUnitOfWork(database)
+    uow = PostgresIdentityUnitOfWork(database, shared.data_keys)
     guards = Guards(throttle, revocations, load_common_passwords())
     app.state.identity_commands = IdentityCommands(
         uow,
@@ -159,13 +160,20 @@ async def wire_identity(
     )
 
 
-async def rotate_signing_key(database_url: str) -> str:
+def data_keyring(infra: InfraSettings) -> DataKeyring:
+    """TILL_DATA_KEYS, or the key file in the data directory (made once)."""
+    if infra.till_data_keys is not None:
+        return DataKeyring.from_setting(infra.till_data_keys.get_secret_value())
+    return DataKeyring.from_setting(key_file_setting(infra.till_data_dir))
+
+
+async def rotate_signing_key(database_url: str, infra: InfraSettings) -> str:
     """Add a new signing key: published at once, signing after its activation
     delay (every process reloads the keyring each minute)."""
     database = Database(async_database_url(database_url), pool_size=1)
     try:
         async with database.transaction() as conn:
-            return await add_signing_key(conn)
+            return await add_signing_key(conn, data_keyring(infra))
     finally:
         await database.close()
 

@@ -21,6 +21,9 @@ class InfraSettings(BaseSettings):
     till_db_max_overflow: int = 10
     till_redis_prefix: str = "till:"
     till_log_level: str = "info"
+    # Keys for secrets at rest, `kid:base64key,...` (first encrypts); unset: a key
+    # file in till_data_dir, generated once.
+    till_data_keys: SecretStr | None = None
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*").
     till_forwarded_allow_ips: str = "127.0.0.1"
 

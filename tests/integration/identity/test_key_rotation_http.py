@@ -9,14 +9,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.integration.identity.flows import bearer, login, register
 from till.app import create_app, retire_signing_keys, rotate_signing_key
+from till.app.identity import data_keyring
 from till.identity.shell.adapters.postgres_signing_keys import add_signing_key
+from till.platform.settings import InfraSettings
 
 
 async def _backdated_key(database_url: str, minutes: int) -> str:
     engine = create_async_engine(database_url)
     async with engine.begin() as conn:
         kid = await add_signing_key(
-            conn, at=datetime.now(UTC) - timedelta(minutes=minutes)
+            conn,
+            data_keyring(InfraSettings()),
+            at=datetime.now(UTC) - timedelta(minutes=minutes),
         )
     await engine.dispose()
     return kid
@@ -38,7 +42,7 @@ async def test_a_new_key_is_published_at_once_but_does_not_sign_yet(
     client, infra, auth_settings, database_url
 ):
     user = await register(client)
-    new_kid = await rotate_signing_key(database_url)
+    new_kid = await rotate_signing_key(database_url, InfraSettings())
 
     async def steps(http):
         jwks = (await http.get("/.well-known/jwks.json")).json()
@@ -71,7 +75,9 @@ async def test_a_token_signed_by_an_activated_key_verifies_in_an_older_process(
 async def test_retired_keys_stop_verifying(client, infra, auth_settings, database_url):
     user = await register(client)
     tokens = await login(client, user["email"])
-    newest = await rotate_signing_key(database_url)  # younger than every other key
+    newest = await rotate_signing_key(
+        database_url, InfraSettings()
+    )  # younger than every other key
     assert await retire_signing_keys(database_url, keep=1) >= 1
 
     async def steps(http):

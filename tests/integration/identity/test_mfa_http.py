@@ -175,3 +175,18 @@ async def test_enrolling_again_with_mfa_on_is_a_conflict(
 
     assert_problem(response, 409, "conflict")
     assert (await me(client, tokens))["mfa_enabled"] is True
+
+
+async def test_totp_secrets_are_stored_encrypted(client: httpx.AsyncClient) -> None:
+    from sqlalchemy import text
+
+    user, tokens = await signed_in(client)
+    enrol = await client.post("/v1/auth/mfa/totp", headers=bearer(tokens))
+    secret = enrol.json()["secret"]
+    database = client.app.state.identity_queries.uow.database  # type: ignore[attr-defined]
+    async with database.read() as conn:
+        stored = await conn.scalar(
+            text("SELECT totp_pending_secret FROM users WHERE id = :id"),
+            {"id": user["id"]},
+        )
+    assert stored.startswith("enc:v1:") and secret not in stored

@@ -109,3 +109,15 @@ async def test_missing_or_malformed_authorization_is_401(client):
         assert response.status_code == 401, value
     _, tokens = await signed_in(client)
     assert (await client.get("/v1/auth/me", headers=bearer(tokens))).status_code == 200
+
+
+async def test_signing_private_keys_are_stored_encrypted(client):
+    from sqlalchemy import text
+
+    database = client.app.state.identity_queries.uow.database
+    async with database.read() as conn:
+        stored = (
+            await conn.execute(text("SELECT private_key_pem FROM signing_keys"))
+        ).all()
+    assert stored and all(row[0].startswith("enc:v1:") for row in stored)
+    assert not any("PRIVATE KEY" in row[0] for row in stored)

@@ -16,12 +16,13 @@ from till.identity.shell.adapters.postgres_sessions import (
 )
 from till.identity.shell.adapters.postgres_users import SqlaUserRepository
 from till.kernel.errors import keeps_writes
+from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
 
 
 class SqlaIdentityStore:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.users = SqlaUserRepository(conn)
+    def __init__(self, conn: AsyncConnection, keys: DataKeyring) -> None:
+        self.users = SqlaUserRepository(conn, keys)
         self.sessions = SqlaSessionRepository(conn)
         self.refresh_tokens = SqlaRefreshTokenRepository(conn)
         self.recovery_codes = SqlaRecoveryCodeRepository(conn)
@@ -31,15 +32,16 @@ class SqlaIdentityStore:
 class PostgresIdentityUnitOfWork:
     """One transaction per command; reads run in autocommit (no BEGIN/COMMIT)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, keys: DataKeyring) -> None:
         self.database = database
+        self.keys = keys
 
     @asynccontextmanager
     async def __call__(self) -> AsyncIterator[SqlaIdentityStore]:
         async with self.database.engine.connect() as conn:
             transaction = await conn.begin()
             try:
-                yield SqlaIdentityStore(conn)
+                yield SqlaIdentityStore(conn, self.keys)
             except BaseException as error:
                 if keeps_writes(error):
                     await transaction.commit()
@@ -51,7 +53,7 @@ class PostgresIdentityUnitOfWork:
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[SqlaIdentityStore]:
         async with self.database.read() as conn:
-            yield SqlaIdentityStore(conn)
+            yield SqlaIdentityStore(conn, self.keys)
 
 
 async def session_is_revoked(database: Database, session_id: str) -> bool:

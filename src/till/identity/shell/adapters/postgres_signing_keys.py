@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from till.identity.shell.adapters.jwt_codec import JwtAccessTokenCodec, SigningKey
 from till.kernel.ids import new_id
+from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
 
 _LOCK_ID = 0x7E11_0001  # serialises first-start key creation across processes
@@ -30,15 +31,24 @@ def _to_pem(key: Ed25519PrivateKey) -> str:
     ).decode()
 
 
-def _from_pem(kid: str, pem: str) -> SigningKey:
+def _context(kid: str) -> str:
+    return f"signing-key:{kid}"
+
+
+def _from_pem(kid: str, stored: str, keys: DataKeyring) -> SigningKey:
+    pem = keys.decrypt(stored, _context(kid))
     private = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise TypeError(f"signing key {kid} is not an Ed25519 key")
     return SigningKey(kid, private, private.public_key())
 
 
-async def add_signing_key(conn: AsyncConnection, at: datetime | None = None) -> str:
+async def add_signing_key(
+    conn: AsyncConnection, keys: DataKeyring, at: datetime | None = None
+) -> str:
+    """A new Ed25519 key; its private half is stored encrypted."""
     kid = new_id("kid")
+    pem = _to_pem(Ed25519PrivateKey.generate())
     await conn.execute(
         text(
             "INSERT INTO signing_keys (kid, algorithm, private_key_pem, created_at) "
@@ -46,14 +56,16 @@ async def add_signing_key(conn: AsyncConnection, at: datetime | None = None) -> 
         ),
         {
             "kid": kid,
-            "pem": _to_pem(Ed25519PrivateKey.generate()),
+            "pem": keys.encrypt(pem, _context(kid)),
             "at": at or datetime.now(UTC),
         },
     )
     return kid
 
 
-async def load_signing_keys(conn: AsyncConnection) -> tuple[dict[str, SigningKey], str]:
+async def load_signing_keys(
+    conn: AsyncConnection, keys: DataKeyring
+) -> tuple[dict[str, SigningKey], str]:
     """All unretired keys and the kid that signs: the newest key past its
     activation delay, else the oldest (the one every process knows); creates the
     first key on a fresh install."""
@@ -67,12 +79,12 @@ async def load_signing_keys(conn: AsyncConnection) -> tuple[dict[str, SigningKey
         )
     ).all()
     if not rows:
-        await add_signing_key(conn)
-        return await load_signing_keys(conn)
-    keys = {row.kid: _from_pem(row.kid, row.private_key_pem) for row in rows}
+        await add_signing_key(conn, keys)
+        return await load_signing_keys(conn, keys)
+    signing = {row.kid: _from_pem(row.kid, row.private_key_pem, keys) for row in rows}
     active_before = datetime.now(UTC) - ACTIVATION_DELAY
     active = [row.kid for row in rows if row.created_at <= active_before]
-    return keys, active[-1] if active else rows[0].kid
+    return signing, active[-1] if active else rows[0].kid
 
 
 async def retire_all_but_newest(conn: AsyncConnection, keep: int = 2) -> int:
@@ -92,9 +104,14 @@ class KeyringReloader:
     (a flood of tokens with a bogus kid must not become a flood of queries)."""
 
     def __init__(
-        self, database: Database, codec: JwtAccessTokenCodec, min_interval: float = 1.0
+        self,
+        database: Database,
+        codec: JwtAccessTokenCodec,
+        keys: DataKeyring,
+        min_interval: float = 1.0,
     ) -> None:
         self._database = database
+        self._data_keys = keys
         self._codec = codec
         self._min_interval = min_interval
         self._last = float("-inf")
@@ -104,6 +121,6 @@ class KeyringReloader:
             return False
         self._last = time.monotonic()
         async with self._database.transaction() as conn:
-            keys, current = await load_signing_keys(conn)
-        self._codec.use_keys(keys, current)
+            signing, current = await load_signing_keys(conn, self._data_keys)
+        self._codec.use_keys(signing, current)
         return True

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from till.identity.core.email import Email
 from till.identity.core.models import User
 from till.kernel.errors import Conflict
+from till.platform.data_keys import DataKeyring
 
 _SELECT = (
     "SELECT id, email, name, password_hash, roles, created_at, mfa_enabled, "
@@ -33,7 +34,8 @@ _UPDATE = text(
 )
 
 
-def _to_user(row: Any) -> User:
+def _to_user(row: Any, keys: DataKeyring) -> User:
+    context = f"totp:{row.id}"
     return User(
         id=row.id,
         email=Email(row.email),
@@ -42,13 +44,22 @@ def _to_user(row: Any) -> User:
         roles=frozenset(row.roles),
         created_at=row.created_at,
         mfa_enabled=row.mfa_enabled,
-        totp_secret=row.totp_secret,
-        totp_pending_secret=row.totp_pending_secret,
+        totp_secret=_open(keys, row.totp_secret, context),
+        totp_pending_secret=_open(keys, row.totp_pending_secret, context),
         totp_last_step=row.totp_last_step,
     )
 
 
-def _params(user: User) -> dict[str, Any]:
+def _open(keys: DataKeyring, value: str | None, context: str) -> str | None:
+    return None if value is None else keys.decrypt(value, context)
+
+
+def _seal(keys: DataKeyring, value: str | None, context: str) -> str | None:
+    return None if value is None else keys.encrypt(value, context)
+
+
+def _params(user: User, keys: DataKeyring) -> dict[str, Any]:
+    context = f"totp:{user.id}"
     return {
         "id": user.id,
         "email": user.email.value,
@@ -57,39 +68,42 @@ def _params(user: User) -> dict[str, Any]:
         "roles": sorted(user.roles),
         "created_at": user.created_at,
         "mfa_enabled": user.mfa_enabled,
-        "totp_secret": user.totp_secret,
-        "totp_pending_secret": user.totp_pending_secret,
+        "totp_secret": _seal(keys, user.totp_secret, context),
+        "totp_pending_secret": _seal(keys, user.totp_pending_secret, context),
         "totp_last_step": user.totp_last_step,
     }
 
 
 class SqlaUserRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    """TOTP secrets are stored encrypted (AES-256-GCM, bound to the user id)."""
+
+    def __init__(self, conn: AsyncConnection, keys: DataKeyring) -> None:
         self.conn = conn
+        self.keys = keys
 
     async def get(self, user_id: str) -> User | None:
         row = (await self.conn.execute(_GET, {"id": user_id})).first()
-        return _to_user(row) if row else None
+        return _to_user(row, self.keys) if row else None
 
     async def get_for_update(self, user_id: str) -> User | None:
         row = (await self.conn.execute(_GET_FOR_UPDATE, {"id": user_id})).first()
-        return _to_user(row) if row else None
+        return _to_user(row, self.keys) if row else None
 
     async def set_password_hash(self, user_id: str, password_hash: str) -> None:
         await self.conn.execute(_SET_HASH, {"id": user_id, "hash": password_hash})
 
     async def by_email(self, email: Email) -> User | None:
         row = (await self.conn.execute(_BY_EMAIL, {"email": email.value})).first()
-        return _to_user(row) if row else None
+        return _to_user(row, self.keys) if row else None
 
     async def add(self, user: User) -> None:
         try:
             async with self.conn.begin_nested():
-                await self.conn.execute(_INSERT, _params(user))
+                await self.conn.execute(_INSERT, _params(user, self.keys))
         except IntegrityError as error:
             raise Conflict(
                 "an account with this email already exists", param="email"
             ) from error
 
     async def save(self, user: User) -> None:
-        await self.conn.execute(_UPDATE, _params(user))
+        await self.conn.execute(_UPDATE, _params(user, self.keys))
