@@ -27,6 +27,8 @@ export DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:5432/$db"
 export REDIS_URL="redis://127.0.0.1:6379/15"
 # One client IP plays every user here; keep the per-IP limiter running but out of the way.
 export TILL_AUTH_RATE_LIMIT_PER_MINUTE=${TILL_AUTH_RATE_LIMIT_PER_MINUTE:-1000000}
+# A data key for this run's throwaway database (an external DATABASE_URL needs one).
+export TILL_DATA_KEYS=${TILL_DATA_KEYS:-bench:$(head -c 32 /dev/urandom | base64)}
 
 pin_server=()
 pin_client=()

@@ -36,6 +36,7 @@ def _database_url() -> str:
     )
     url, handle = start_embedded_postgres(infra.till_data_dir)
     _embedded.append(handle)
+    os.environ["TILL_EMBEDDED_DATABASE"] = "1"
     return url
 
 

@@ -69,3 +69,11 @@ def test_keys_retire_signing_keeps_the_newest(database_url, till_env):
     assert _till(["keys", "rotate-signing"], till_env).returncode == 0
     result = _till(["keys", "retire-signing", "--keep", "1"], till_env)
     assert result.returncode == 0 and result.stdout.startswith("retired ")
+
+
+def test_a_command_on_an_external_database_needs_the_data_keys(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    till_env.pop("TILL_DATA_KEYS", None)
+    result = _till(["keys", "rotate-signing"], till_env)
+    assert result.returncode != 0
+    assert "TILL_DATA_KEYS is required" in result.stdout + result.stderr

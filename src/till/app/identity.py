@@ -161,10 +161,17 @@ async def wire_identity(
 
 
 def data_keyring(infra: InfraSettings) -> DataKeyring:
-    """TILL_DATA_KEYS, or the key file in the data directory (made once)."""
+    """TILL_DATA_KEYS; with the bundled PostgreSQL only, a key file in the data
+    directory (made once). Anything else would let one command encrypt with a
+    key that the servers do not have."""
     if infra.till_data_keys is not None:
         return DataKeyring.from_setting(infra.till_data_keys.get_secret_value())
-    return DataKeyring.from_setting(key_file_setting(infra.till_data_dir))
+    if infra.till_embedded_database:
+        return DataKeyring.from_setting(key_file_setting(infra.till_data_dir))
+    raise RuntimeError(
+        "TILL_DATA_KEYS is required with DATABASE_URL (e.g. "
+        "k1:$(head -c32 /dev/urandom | base64)); every process needs the same keys"
+    )
 
 
 async def rotate_signing_key(database_url: str, infra: InfraSettings) -> str:

@@ -4,13 +4,18 @@ put in front without breaking what the old ones wrote. Each value carries its ke
 id, and a context string (e.g. `totp:<user id>`) is bound as associated data, so
 a ciphertext copied to another row does not decrypt.
 
-Keys come from TILL_DATA_KEYS (`kid:base64-32-bytes,kid2:...`); without it, one key
-is generated into `<data dir>/data-keys` (mode 0600) for single-machine use.
+Keys come from TILL_DATA_KEYS (`kid:base64-32-bytes,kid2:...`). Only with the
+bundled PostgreSQL (one machine) may a key be generated into `<data dir>/data-keys`
+(mode 0600) instead. Every stored value must be encrypted: a plain value in a
+column that holds secrets is refused, so no one can plant one.
 """
 
 import base64
+import binascii
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -38,7 +43,12 @@ class DataKeyring:
             kid, _, encoded = item.partition(":")
             if not kid or not encoded:
                 raise ValueError("TILL_DATA_KEYS entries look like kid:base64key")
-            keys[kid] = base64.b64decode(encoded)
+            if kid in keys:
+                raise ValueError(f"TILL_DATA_KEYS names key {kid!r} twice")
+            try:
+                keys[kid] = base64.b64decode(encoded, validate=True)
+            except binascii.Error as error:
+                raise ValueError(f"key {kid!r} is not valid base64") from error
         if not keys:
             raise ValueError("TILL_DATA_KEYS names no key")
         return cls(keys, next(iter(keys)))
@@ -53,28 +63,46 @@ class DataKeyring:
 
     def decrypt(self, value: str, context: str) -> str:
         if not value.startswith(PREFIX):
-            return value  # written before encryption at rest existed
+            raise DataKeyError("value is not encrypted")
         kid, _, body = value[len(PREFIX) :].partition(":")
         key = self._keys.get(kid)
         if key is None:
             raise DataKeyError(f"unknown data key {kid!r}")
-        raw = base64.b64decode(body)
         try:
-            return key.decrypt(raw[:_NONCE], raw[_NONCE:], context.encode()).decode()
-        except InvalidTag as error:
-            raise DataKeyError("value does not decrypt under its key") from error
+            raw = base64.b64decode(body, validate=True)
+            if len(raw) <= _NONCE:
+                raise DataKeyError("value is truncated")
+            plain = key.decrypt(raw[:_NONCE], raw[_NONCE:], context.encode())
+        except (InvalidTag, binascii.Error, ValueError) as error:
+            raise DataKeyError(f"value does not decrypt under key {kid!r}") from error
+        return plain.decode()
 
 
-def new_key_setting(kid: str = "k1") -> str:
+def new_key_setting(kid: str | None = None) -> str:
+    kid = kid or "k" + secrets.token_hex(4)
     return f"{kid}:{base64.b64encode(secrets.token_bytes(32)).decode()}"
 
 
 def key_file_setting(data_dir: Path) -> str:
-    """The setting kept in `<data dir>/data-keys`, created on first use."""
+    """The setting kept in `<data dir>/data-keys`, created once. Written to a
+    temporary file and linked into place, so processes starting together agree on
+    one key and a crash never leaves an empty file."""
     path = data_dir / "data-keys"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key_setting() + "\n")
-    return path.read_text().strip()
+        fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=".data-keys.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(new_key_setting() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            # another process may have made it first: then use theirs
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    setting = path.read_text().strip()
+    if not setting:
+        raise ValueError(f"{path} is empty: delete it or set TILL_DATA_KEYS")
+    return setting

@@ -24,6 +24,9 @@ class InfraSettings(BaseSettings):
     # Keys for secrets at rest, `kid:base64key,...` (first encrypts); unset: a key
     # file in till_data_dir, generated once.
     till_data_keys: SecretStr | None = None
+    # Set by `till` when it started the bundled PostgreSQL (one machine): only
+    # then may the data key live in a generated file.
+    till_embedded_database: bool = False
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*").
     till_forwarded_allow_ips: str = "127.0.0.1"
 

@@ -2,7 +2,12 @@ import base64
 
 import pytest
 
-from till.platform.data_keys import DataKeyError, DataKeyring, new_key_setting
+from till.platform.data_keys import (
+    DataKeyError,
+    DataKeyring,
+    key_file_setting,
+    new_key_setting,
+)
 
 SECRET = "JBSWY3DPEHPK3PXP"  # pragma: allowlist secret
 
@@ -53,11 +58,39 @@ def test_a_value_under_an_unknown_key_is_an_error():
         _ring().decrypt(sealed, "c")
 
 
-def test_values_written_before_encryption_are_read_as_they_are():
-    assert _ring().decrypt("LEGACYPLAIN", "c") == "LEGACYPLAIN"
+def test_a_plain_value_is_refused_so_none_can_be_planted():
+    with pytest.raises(DataKeyError, match="not encrypted"):
+        _ring().decrypt("PEM" + " private key", "c")
 
 
-@pytest.mark.parametrize("setting", ["", "k1", "k1:", ":abc", "k1:" + "QUJD"])
+@pytest.mark.parametrize("body", ["", "QUJD", "not*base64", "QUJDREVGR0hJSktMTU5PUA=="])
+def test_a_mangled_value_is_a_data_key_error(body):
+    with pytest.raises(DataKeyError):
+        _ring(new_key_setting("k1")).decrypt(f"enc:v1:k1:{body}", "c")
+
+
+def test_generated_key_ids_differ():
+    assert new_key_setting().split(":")[0] != new_key_setting().split(":")[0]
+
+
+def test_the_key_file_is_made_once_and_then_reused(tmp_path):
+    first = key_file_setting(tmp_path)
+    assert key_file_setting(tmp_path) == first
+    assert (tmp_path / "data-keys").stat().st_mode & 0o777 == 0o600
+    assert DataKeyring.from_setting(first).encrypt("x", "c").startswith("enc:v1:")
+
+
+def test_an_empty_key_file_is_named_in_the_error(tmp_path):
+    (tmp_path / "data-keys").write_text("")
+    with pytest.raises(ValueError, match="data-keys"):
+        key_file_setting(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["", "k1", "k1:", ":abc", "k1:" + "QUJD", "k1:no*t", "k1:{k},k1:{k}"],
+)
 def test_malformed_settings_are_refused(setting):
+    key = new_key_setting("x").split(":")[1]
     with pytest.raises(ValueError):
-        DataKeyring.from_setting(setting)
+        DataKeyring.from_setting(setting.format(k=key))

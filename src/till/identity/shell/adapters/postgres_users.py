@@ -35,7 +35,6 @@ _UPDATE = text(
 
 
 def _to_user(row: Any, keys: DataKeyring) -> User:
-    context = f"totp:{row.id}"
     return User(
         id=row.id,
         email=Email(row.email),
@@ -44,8 +43,10 @@ def _to_user(row: Any, keys: DataKeyring) -> User:
         roles=frozenset(row.roles),
         created_at=row.created_at,
         mfa_enabled=row.mfa_enabled,
-        totp_secret=_open(keys, row.totp_secret, context),
-        totp_pending_secret=_open(keys, row.totp_pending_secret, context),
+        totp_secret=_open(keys, row.totp_secret, f"totp_secret:{row.id}"),
+        totp_pending_secret=_open(
+            keys, row.totp_pending_secret, f"totp_pending_secret:{row.id}"
+        ),
         totp_last_step=row.totp_last_step,
     )
 
@@ -59,7 +60,6 @@ def _seal(keys: DataKeyring, value: str | None, context: str) -> str | None:
 
 
 def _params(user: User, keys: DataKeyring) -> dict[str, Any]:
-    context = f"totp:{user.id}"
     return {
         "id": user.id,
         "email": user.email.value,
@@ -68,8 +68,10 @@ def _params(user: User, keys: DataKeyring) -> dict[str, Any]:
         "roles": sorted(user.roles),
         "created_at": user.created_at,
         "mfa_enabled": user.mfa_enabled,
-        "totp_secret": _seal(keys, user.totp_secret, context),
-        "totp_pending_secret": _seal(keys, user.totp_pending_secret, context),
+        "totp_secret": _seal(keys, user.totp_secret, f"totp_secret:{user.id}"),
+        "totp_pending_secret": _seal(
+            keys, user.totp_pending_secret, f"totp_pending_secret:{user.id}"
+        ),
         "totp_last_step": user.totp_last_step,
     }
 

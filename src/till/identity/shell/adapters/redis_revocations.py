@@ -13,15 +13,19 @@ Redis itself is unreachable: slower, still correct.
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 log = structlog.get_logger("till.identity.revocations")
 RESUBSCRIBE_DELAY_SECONDS = 1.0
 POLL_SECONDS = 1.0
+CONFIRM_SECONDS = 5.0
+STALE_SECONDS = 3.0
 
 
 class RedisSessionRevocations:
@@ -39,7 +43,9 @@ class RedisSessionRevocations:
         self._ttl = ttl_seconds
         self._in_database = is_revoked_in_database
         self._recently_revoked = recently_revoked
-        self._local: dict[str, float] = {}  # session id -> when the mark expires
+        # session id -> when the mark expires; the TTL is constant, so insertion
+        # order is expiry order and expired marks are popped from the front.
+        self._local: OrderedDict[str, float] = OrderedDict()
         self._in_sync = False
         self._stopping = False
         self._synced = asyncio.Event()
@@ -92,23 +98,17 @@ class RedisSessionRevocations:
 
     def _remember(self, session_id: str) -> None:
         now = time.time()
-        if len(self._local) > 100_000:
-            self._local = {k: v for k, v in self._local.items() if v > now}
+        while self._local and next(iter(self._local.values())) <= now:
+            self._local.popitem(last=False)
+        self._local.pop(session_id, None)
         self._local[session_id] = now + self._ttl
 
     async def _listen(self) -> None:
         while not self._stopping:
             try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._channel)
-                    for session_id in await self._recently_revoked(self._ttl):
-                        self._remember(session_id)
-                    self._in_sync = True
-                    self._synced.set()
-                    while not self._stopping:
-                        message = await pubsub.get_message(timeout=POLL_SECONDS)
-                        if message is not None and message["type"] == "message":
-                            self._remember(message["data"].decode())
+                async with self._redis.pubsub() as pubsub:
+                    await self._subscribe_and_reload(pubsub)
+                    await self._follow(pubsub)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # any failure: fall back, then resubscribe
@@ -116,3 +116,36 @@ class RedisSessionRevocations:
             self._in_sync = False
             if not self._stopping:
                 await asyncio.sleep(RESUBSCRIBE_DELAY_SECONDS)
+
+    async def _subscribe_and_reload(self, pubsub: PubSub) -> None:
+        """Reload only once Redis confirmed the subscription: a revocation
+        published before that is in the database by the time we read it."""
+        await pubsub.subscribe(self._channel)
+        deadline = time.monotonic() + CONFIRM_SECONDS
+        while True:
+            message = await pubsub.get_message(timeout=POLL_SECONDS)
+            if message is not None and message["type"] == "subscribe":
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError("subscription not confirmed")
+        for session_id in await self._recently_revoked(self._ttl):
+            self._remember(session_id)
+        self._in_sync = True
+        self._synced.set()
+
+    async def _follow(self, pubsub: PubSub) -> None:
+        """Apply marks as they come; ping when quiet, and give up sync (to the
+        fallback, then a fresh subscription) when the connection stops answering:
+        a half-open connection would otherwise look like a quiet channel."""
+        last_heard = time.monotonic()
+        while not self._stopping:
+            message = await pubsub.get_message(timeout=POLL_SECONDS)
+            now = time.monotonic()
+            if message is not None:
+                last_heard = now
+                if message["type"] == "message":
+                    self._remember(message["data"].decode())
+            elif now - last_heard > STALE_SECONDS:
+                raise TimeoutError("pub/sub connection stopped answering")
+            elif now - last_heard > POLL_SECONDS:
+                await pubsub.ping()

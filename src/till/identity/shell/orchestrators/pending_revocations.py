@@ -2,6 +2,7 @@
 before: a rolled-back command tells no one, and a process that reloads the
 revoked sessions from the database cannot miss a mark sent before it looked."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,7 @@ async def unit_with_revocations(
             yield store, pending
     except BaseException as error:
         if keeps_writes(error):
-            await pending.flush()
+            await asyncio.shield(pending.flush())
         raise
-    await pending.flush()
+    # Committed: a client that goes away now must not stop the marks going out.
+    await asyncio.shield(pending.flush())
