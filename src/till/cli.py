@@ -18,8 +18,10 @@ app = typer.Typer(
 )
 user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
 keys_app = typer.Typer(no_args_is_help=True, help="Manage signing keys.")
+audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 _embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
 
@@ -140,6 +142,18 @@ def keys_retire_signing(
 
     retired = asyncio.run(retire_signing_keys(_database_url(), keep))
     typer.echo(f"retired {retired} signing key(s)")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Re-hash every payment event stream and report any tampering."""
+    from till.app.payments import verify_payment_audit
+
+    problems = asyncio.run(verify_payment_audit(_database_url()))
+    for problem in problems:
+        typer.echo(f"TAMPERED {problem}")
+    typer.echo(f"audit: {'FAILED' if problems else 'ok'} ({len(problems)} problems)")
+    raise typer.Exit(code=1 if problems else 0)
 
 
 @app.command()

@@ -77,3 +77,9 @@ def test_a_command_on_an_external_database_needs_the_data_keys(database_url, til
     result = _till(["keys", "rotate-signing"], till_env)
     assert result.returncode != 0
     assert "TILL_DATA_KEYS is required" in result.stdout + result.stderr
+
+
+def test_audit_verify_reports_an_untouched_trail(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    result = _till(["audit", "verify"], till_env)
+    assert result.returncode == 0 and "audit: ok" in result.stdout
