@@ -19,9 +19,11 @@ app = typer.Typer(
 user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
 keys_app = typer.Typer(no_args_is_help=True, help="Manage signing keys.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
+projections_app = typer.Typer(no_args_is_help=True, help="Manage read models.")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(projections_app, name="projections")
 
 _embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
 
@@ -154,6 +156,15 @@ def audit_verify() -> None:
         typer.echo(f"TAMPERED {problem}")
     typer.echo(f"audit: {'FAILED' if problems else 'ok'} ({len(problems)} problems)")
     raise typer.Exit(code=1 if problems else 0)
+
+
+@projections_app.command("rebuild")
+def projections_rebuild() -> None:
+    """Rebuild the payments read model from the event streams."""
+    from till.app.payments import rebuild_projections
+
+    count = asyncio.run(rebuild_projections(_database_url()))
+    typer.echo(f"rebuilt {count} payment(s)")
 
 
 @app.command()

@@ -83,3 +83,9 @@ def test_audit_verify_reports_an_untouched_trail(database_url, till_env):
     till_env["DATABASE_URL"] = database_url
     result = _till(["audit", "verify"], till_env)
     assert result.returncode == 0 and "audit: ok" in result.stdout
+
+
+def test_projections_rebuild_reports_a_count(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    result = _till(["projections", "rebuild"], till_env)
+    assert result.returncode == 0 and result.stdout.startswith("rebuilt ")

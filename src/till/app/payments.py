@@ -1,6 +1,9 @@
-"""Composition root, payments part (so far: the audit check of the event store)."""
+"""Composition root, payments part (so far: audit check and projection rebuild)."""
 
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
+from till.payments.shell.adapters.postgres_payment_projection import (
+    rebuild_payment_projection,
+)
 from till.platform.database import Database
 from till.platform.settings import async_database_url
 
@@ -11,5 +14,15 @@ async def verify_payment_audit(database_url: str) -> list[str]:
     try:
         async with database.read() as conn:
             return await verify_audit_chain(conn)
+    finally:
+        await database.close()
+
+
+async def rebuild_projections(database_url: str) -> int:
+    """Rebuild the payments read model from the event streams."""
+    database = Database(async_database_url(database_url), pool_size=1)
+    try:
+        async with database.transaction() as conn:
+            return await rebuild_payment_projection(conn)
     finally:
         await database.close()
