@@ -1,0 +1,42 @@
+"""Card numbers are stored only encrypted and come back only through reveal."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from till.app.identity import data_keyring
+from till.kernel.ids import new_id
+from till.payments.core.cards import CardDetails
+from till.payments.core.payment_methods import card_method
+from till.payments.shell.adapters.postgres_payment_methods import SqlaPaymentMethodVault
+from till.platform.settings import InfraSettings
+
+PAN = "5555555555554444"
+
+
+async def test_a_vaulted_card_number_is_encrypted_and_revealed_intact(database_url):
+    engine = create_async_engine(database_url)
+    keys = data_keyring(InfraSettings())
+    method = card_method(
+        new_id("pm"), CardDetails(PAN, 1, 2031, "321"), "usr_1", datetime.now(UTC)
+    )
+    try:
+        async with engine.begin() as conn:
+            await SqlaPaymentMethodVault(conn, keys).store(method, PAN)
+        async with engine.connect() as conn:
+            raw = (
+                await conn.execute(
+                    text("SELECT * FROM payment_methods WHERE id = :id"),
+                    {"id": method.id},
+                )
+            ).one()
+            vault = SqlaPaymentMethodVault(conn, keys)
+            assert await vault.get(method.id) == method
+            assert await vault.reveal_number(method.id) == PAN
+    finally:
+        await engine.dispose()
+    stored = " ".join(str(value) for value in raw)
+    assert PAN not in stored and str(raw.sealed_number).startswith("enc:v1:")
+    assert not any("cvc" in column for column in raw._fields)  # never kept
+    assert (raw.brand, raw.last4) == ("mastercard", "4444")
