@@ -34,7 +34,7 @@ from till.identity.shell.adapters.redis_revocations import RedisSessionRevocatio
 from till.identity.shell.orchestrators.identity_commands import Guards, IdentityCommands
 from till.identity.shell.orchestrators.identity_queries import IdentityQueries
 from till.platform.data_keys import DataKeyring, key_file_setting
-from till.platform.database import Database
+from till.platform.database import Database, one_off_transaction
 from till.platform.rate_limit import RateRule
 from till.platform.settings import AuthSettings, InfraSettings, async_database_url
 
@@ -177,20 +177,12 @@ def data_keyring(infra: InfraSettings) -> DataKeyring:
 async def rotate_signing_key(database_url: str, infra: InfraSettings) -> str:
     """Add a new signing key: published at once, signing after its activation
     delay (every process reloads the keyring each minute)."""
-    database = Database(async_database_url(database_url), pool_size=1)
-    try:
-        async with database.transaction() as conn:
-            return await add_signing_key(conn, data_keyring(infra))
-    finally:
-        await database.close()
+    async with one_off_transaction(async_database_url(database_url)) as conn:
+        return await add_signing_key(conn, data_keyring(infra))
 
 
 async def retire_signing_keys(database_url: str, keep: int) -> int:
     """Retire all but the `keep` newest keys: tokens they signed stop verifying
     within a minute (use after a key leaked, or to prune old keys)."""
-    database = Database(async_database_url(database_url), pool_size=1)
-    try:
-        async with database.transaction() as conn:
-            return await retire_all_but_newest(conn, keep)
-    finally:
-        await database.close()
+    async with one_off_transaction(async_database_url(database_url)) as conn:
+        return await retire_all_but_newest(conn, keep)

@@ -43,3 +43,15 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def one_off_transaction(url: str) -> AsyncIterator[AsyncConnection]:
+    """One transaction on a one-connection engine, for CLI commands: commits when
+    the block ends, and the engine is disposed either way."""
+    database = Database(url, pool_size=1)
+    try:
+        async with database.transaction() as conn:
+            yield conn
+    finally:
+        await database.close()

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from till.kernel.ids import new_id
 from till.kernel.money import Money, currency
@@ -19,13 +18,6 @@ from till.payments.shell.adapters.postgres_event_store import (
 )
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(database_url):
-    made = create_async_engine(database_url)
-    yield made
-    await made.dispose()
 
 
 async def _stored_payment(engine):

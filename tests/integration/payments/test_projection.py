@@ -3,9 +3,7 @@ the same rows, and an older state never overwrites a newer one."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from till.kernel.ids import new_id
 from till.kernel.money import Money, currency
@@ -17,13 +15,6 @@ from till.payments.shell.adapters.postgres_payment_projection import (
 )
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(database_url):
-    made = create_async_engine(database_url)
-    yield made
-    await made.dispose()
 
 
 async def _record(engine, steps, capture="automatic"):

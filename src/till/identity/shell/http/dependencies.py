@@ -1,5 +1,5 @@
 """Who is calling, as FastAPI dependencies: `CurrentPrincipal`, `CurrentUser`,
-`Admin`, `AdminWithMfa`. Permission checks live here and in the core, once.
+`AdminWithMfa`. Permission checks live here and in the core, once.
 
 All are `async def`: FastAPI runs a plain `def` dependency in a thread pool, a
 thread hop per dependency per request on the hot path."""
@@ -13,7 +13,6 @@ from till.identity.core.errors import Unauthenticated
 from till.identity.core.models import Principal
 from till.identity.core.ports import IdentityCommandPort, IdentityQueryPort
 from till.identity.core.use_cases.authenticate import (
-    require_admin,
     require_admin_with_mfa,
     require_user,
 )
@@ -59,10 +58,6 @@ async def current_user(principal: CurrentPrincipal) -> Principal:
     return require_user(principal)
 
 
-async def admin(principal: CurrentPrincipal) -> Principal:
-    return require_admin(principal)
-
-
 async def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Principal:
     clock: Clock = request.app.state.clock
     max_age: int = request.app.state.mfa_max_age_seconds
@@ -73,5 +68,4 @@ async def admin_with_mfa(request: Request, principal: CurrentPrincipal) -> Princ
 CredentialRateLimit = Depends(per_client_ip("auth"))
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
-Admin = Annotated[Principal, Depends(admin)]
 AdminWithMfa = Annotated[Principal, Depends(admin_with_mfa)]
