@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from till.app import create_app
-from till.platform.settings import AuthSettings, InfraSettings
+from till.platform.settings import AuthSettings, InfraSettings, PaymentSettings
 
 REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -38,10 +38,15 @@ def auth_settings() -> AuthSettings:
 
 
 @pytest.fixture
+def payment_settings() -> PaymentSettings:
+    return PaymentSettings(refund_mfa_threshold=10_000)
+
+
+@pytest.fixture
 async def client(
-    infra: InfraSettings, auth_settings: AuthSettings
+    infra: InfraSettings, auth_settings: AuthSettings, payment_settings: PaymentSettings
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(infra, auth_settings)
+    app = create_app(infra, auth_settings, payment_settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
         async with httpx.AsyncClient(

@@ -11,9 +11,16 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from till.app.identity import data_keyring, wire_identity
+from till.app.payments import wire_payments
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
+from till.payments.shell.http import (
+    payment_method_routes,
+    payment_query_routes,
+    payment_routes,
+)
+from till.payments.shell.http.error_statuses import PAYMENTS_ERROR_STATUS
 from till.platform import dependency_checks, health
 from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
@@ -22,7 +29,12 @@ from till.platform.http_middleware import HttpEdgeMiddleware
 from till.platform.logging import configure_logging
 from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
 from till.platform.rate_limit import InMemoryRateLimiter, RedisRateLimiter
-from till.platform.settings import AuthSettings, InfraSettings, async_database_url
+from till.platform.settings import (
+    AuthSettings,
+    InfraSettings,
+    PaymentSettings,
+    async_database_url,
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +80,13 @@ async def _shared_infra(
 
 
 def create_app(
-    infra: InfraSettings | None = None, auth: AuthSettings | None = None
+    infra: InfraSettings | None = None,
+    auth: AuthSettings | None = None,
+    payments: PaymentSettings | None = None,
 ) -> FastAPI:
     infra = infra or InfraSettings()
     auth = auth or AuthSettings()
+    payment_settings = payments or PaymentSettings()
     configure_logging(infra.till_log_level)
 
     @asynccontextmanager
@@ -79,6 +94,7 @@ def create_app(
         async with AsyncExitStack() as stack:
             shared = await _shared_infra(app, infra, stack)
             await wire_identity(app, auth, infra, shared, stack)
+            wire_payments(app, payment_settings, shared, stack)
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
             # pydantic); full GC passes over them paused requests for ~100 ms.
             # Freezing moves them out of the collector's sight (p99 at 1,000/s:
@@ -95,8 +111,16 @@ def create_app(
         responses=PROBLEM_RESPONSES,
     )
     install_openapi(app)
-    install_error_handlers(app, IDENTITY_ERROR_STATUS)
+    install_error_handlers(app, {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS})
     app.add_middleware(HttpEdgeMiddleware)
-    for module in (health, auth_routes, mfa_routes, admin_routes):
+    for module in (
+        health,
+        auth_routes,
+        mfa_routes,
+        admin_routes,
+        payment_method_routes,
+        payment_routes,
+        payment_query_routes,
+    ):
         app.include_router(module.router)
     return app

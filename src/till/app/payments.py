@@ -1,11 +1,117 @@
-"""Composition root, payments part (so far: audit check and projection rebuild)."""
+"""Composition root, payments part: the payments context's concrete adapters,
+the processor chosen by settings, and the bridge that asks identity who the
+caller is (payments never imports identity)."""
 
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+
+from till.identity.core.ports import IdentityQueryPort
+from till.kernel.clock import Clock
+from till.payments.core.access import Caller
+from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
+from till.payments.shell.adapters.postgres_payment_methods import (
+    SqlaPaymentMethodVault,
+)
 from till.payments.shell.adapters.postgres_payment_projection import (
     rebuild_payment_projection,
 )
+from till.payments.shell.adapters.postgres_payment_reads import SqlaPaymentReads
+from till.payments.shell.adapters.postgres_payment_transactions import (
+    SqlaPaymentTransactions,
+)
+from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
+from till.payments.shell.adapters.stripe_gateway import StripeGateway
+from till.payments.shell.orchestrators.payment_commands import (
+    PaymentCommands,
+    PaymentRules,
+)
+from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.platform.database import one_off_transaction
-from till.platform.settings import async_database_url
+from till.platform.postgres_idempotency import PostgresIdempotencyStore
+from till.platform.rate_limit import RateRule
+from till.platform.settings import PaymentSettings, async_database_url
+
+if TYPE_CHECKING:
+    from till.app.factory import SharedInfra
+
+
+class IdentityCallers:
+    """PaymentCallerPort over identity's driving port (in process)."""
+
+    def __init__(
+        self, identity: IdentityQueryPort, clock: Clock, mfa_max_age_seconds: int
+    ) -> None:
+        self.identity = identity
+        self.clock = clock
+        self.mfa_max_age = timedelta(seconds=mfa_max_age_seconds)
+
+    async def caller_for(self, token: str) -> Caller:
+        principal = await self.identity.authenticate(token)
+        return Caller(
+            kind=principal.kind,
+            id=principal.id,
+            admin="admin" in principal.roles,
+            recent_mfa=principal.has_recent_mfa(self.clock.now(), self.mfa_max_age),
+            scopes=principal.scopes,
+        )
+
+
+def payment_gateway(settings: PaymentSettings, clock: Clock) -> PaymentGatewayPort:
+    if settings.gateway == "stripe" or settings.stripe_api_key is not None:
+        if settings.stripe_api_key is None:
+            raise RuntimeError("TILL_PAYMENTS_GATEWAY=stripe needs STRIPE_API_KEY")
+        return StripeGateway(
+            settings.stripe_api_key.get_secret_value(),
+            api_base=settings.stripe_api_base,
+            timeout=settings.gateway_timeout_seconds,
+        )
+    return SandboxGateway(
+        clock,
+        bank_transfer_delay=settings.sandbox_bank_transfer_delay_seconds,
+        latency=settings.sandbox_latency_seconds,
+        timeout_rate=settings.sandbox_timeout_rate,
+        unavailable_rate=settings.sandbox_unavailable_rate,
+    )
+
+
+def wire_payments(
+    app: FastAPI,
+    settings: PaymentSettings,
+    shared: "SharedInfra",
+    stack: AsyncExitStack,
+) -> None:
+    """Put the payments driving ports on `app.state` (after identity's)."""
+    database = shared.database
+    vault = SqlaPaymentMethodVault(database, shared.data_keys)
+    gateway = payment_gateway(settings, shared.clock)
+    if isinstance(gateway, StripeGateway):
+        stack.push_async_callback(gateway.aclose)
+
+    def unit() -> SqlaPaymentTransactions:
+        return SqlaPaymentTransactions(database)
+
+    app.state.payment_commands = PaymentCommands(
+        unit,
+        vault,
+        gateway,
+        shared.clock,
+        PaymentRules(settings.refund_mfa_threshold),
+    )
+    app.state.payment_queries = PaymentQueries(SqlaPaymentReads(database))
+    app.state.idempotency_store = PostgresIdempotencyStore(database)
+    app.state.payment_callers = IdentityCallers(
+        app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
+    )
+    for name, per_minute in (
+        ("payments_caller", settings.rate_limit_per_caller_per_minute),
+        ("payments_ip", settings.rate_limit_per_ip_per_minute),
+    ):
+        if per_minute > 0:
+            app.state.rate_rules[name] = RateRule(name, per_minute, 60.0)
 
 
 async def verify_payment_audit(database_url: str) -> list[str]:

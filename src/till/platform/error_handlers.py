@@ -32,7 +32,25 @@ def _param_of(loc: tuple[object, ...]) -> str | None:
     return ".".join(parts) or None
 
 
+def domain_problem(error: DomainError, table: StatusTable) -> Response:
+    """The problem+json answer to a domain error (also stored by idempotency)."""
+    headers = {}
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return problem_response(
+        _status_for(error, table),
+        error.code,
+        error.message,
+        param=error.param,
+        request_id=request_id_var.get(),
+        headers=headers,
+    )
+
+
 def install_error_handlers(app: FastAPI, table: StatusTable) -> None:
+    app.state.error_status_table = table
+
     async def on_problem(request: Request, exc: Exception) -> Response:
         exc = cast(ProblemError, exc)
         return problem_response(
@@ -45,19 +63,7 @@ def install_error_handlers(app: FastAPI, table: StatusTable) -> None:
         )
 
     async def on_domain(request: Request, exc: Exception) -> Response:
-        exc = cast(DomainError, exc)
-        headers = {}
-        retry_after = getattr(exc, "retry_after_seconds", None)
-        if retry_after is not None:
-            headers["Retry-After"] = str(retry_after)
-        return problem_response(
-            _status_for(exc, table),
-            exc.code,
-            exc.message,
-            param=exc.param,
-            request_id=request_id_var.get(),
-            headers=headers,
-        )
+        return domain_problem(cast(DomainError, exc), table)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         exc = cast(RequestValidationError, exc)

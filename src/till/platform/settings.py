@@ -4,7 +4,7 @@ composition root. The core never reads the environment."""
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,3 +59,27 @@ def async_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     return url
+
+
+class PaymentSettings(BaseSettings):
+    """The payment processor and the payment commands' limits
+    (`TILL_PAYMENTS_*`; `STRIPE_API_KEY` selects Stripe)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_PAYMENTS_", extra="ignore")
+
+    gateway: Literal["sandbox", "stripe"] = "sandbox"
+    stripe_api_key: SecretStr | None = Field(
+        default=None, validation_alias="STRIPE_API_KEY"
+    )
+    stripe_api_base: str = "https://api.stripe.com"
+    gateway_timeout_seconds: float = 10.0
+    # The sandbox's fault injection (seconds, probabilities).
+    sandbox_latency_seconds: float = 0.0
+    sandbox_timeout_rate: float = 0.0
+    sandbox_unavailable_rate: float = 0.0
+    sandbox_bank_transfer_delay_seconds: float = 5.0
+    # Refunds above this many minor units need an admin with recent MFA.
+    refund_mfa_threshold: int = 100_000
+    # Payment commands per minute, per caller and per client IP; 0: no limit.
+    rate_limit_per_caller_per_minute: int = 600
+    rate_limit_per_ip_per_minute: int = 1200

@@ -22,7 +22,12 @@ T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 async def _stored_payment(engine):
     payment, events = create_payment(
-        new_id("pay"), Money(1000, currency("eur")), "usr_1", "automatic", T0
+        new_id("pay"),
+        Money(1000, currency("eur")),
+        "usr_1",
+        "automatic",
+        T0,
+        payment_method="pm_1",
     )
     payment, more = payment.confirm(T0)
     events += more

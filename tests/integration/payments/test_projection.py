@@ -8,11 +8,15 @@ from sqlalchemy import text
 from till.kernel.ids import new_id
 from till.kernel.money import Money, currency
 from till.payments.core.models import create_payment
-from till.payments.shell.adapters.postgres_event_store import SqlaPaymentEventStore
 from till.payments.shell.adapters.postgres_payment_projection import (
     SqlaPaymentProjection,
     rebuild_payment_projection,
 )
+from till.payments.shell.adapters.postgres_payment_transactions import (
+    SqlaPaymentTransactions,
+)
+from till.platform.database import Database
+from till.platform.settings import async_database_url
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
@@ -20,17 +24,24 @@ T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 async def _record(engine, steps, capture="automatic"):
     """Run the steps, storing events and projection in one transaction each."""
     payment, events = create_payment(
-        new_id("pay"), Money(2500, currency("jpy")), "usr_1", capture, T0, {"o": "1"}
+        new_id("pay"),
+        Money(2500, currency("jpy")),
+        "usr_1",
+        capture,
+        T0,
+        {"o": "1"},
+        payment_method="pm_1",
     )
-    async with engine.begin() as conn:
-        await SqlaPaymentEventStore(conn).append(payment.id, 0, events)
-        await SqlaPaymentProjection(conn).save(payment)
-    for i, step in enumerate(steps, start=1):
-        before = payment.version
-        payment, events = step(payment, T0 + timedelta(seconds=i))
-        async with engine.begin() as conn:
-            await SqlaPaymentEventStore(conn).append(payment.id, before, events)
-            await SqlaPaymentProjection(conn).save(payment)
+    database = Database(async_database_url(str(engine.url)), pool_size=1)
+    try:
+        # the command write path: events, projection row and hash in one statement
+        await SqlaPaymentTransactions(database).record(0, payment, events)
+        for i, step in enumerate(steps, start=1):
+            before = payment.version
+            payment, events = step(payment, T0 + timedelta(seconds=i))
+            await SqlaPaymentTransactions(database).record(before, payment, events)
+    finally:
+        await database.close()
     return payment
 
 
@@ -53,7 +64,8 @@ async def test_rebuilding_gives_the_same_rows(engine):
                 lambda p, t: p.confirm(t),
                 lambda p, t: p.authorize(t),
                 lambda p, t: p.capture(t, amount=2000),
-                lambda p, t: p.refund(t, amount=500),
+                lambda p, t: p.refund(t, amount=500, refund_id="re_1"),
+                lambda p, t: p.complete_refund("re_1", t),
             ],
             capture="manual",
         ),

@@ -10,7 +10,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _chain():
     payment, events = create_payment(
-        "pay_1", Money(500, currency("usd")), None, "automatic", T0
+        "pay_1", Money(500, currency("usd")), None, "automatic", T0, payment_method="pm"
     )
     payment, more = payment.confirm(T0)
     events += more

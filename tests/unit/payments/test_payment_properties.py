@@ -47,6 +47,8 @@ _steps = st.lists(
         st.just(("cancel",)),
         st.tuples(st.just("capture"), amounts),
         st.tuples(st.just("refund"), amounts),
+        st.just(("complete_refund",)),
+        st.just(("fail_refund",)),
     ),
     max_size=10,
 )
@@ -57,7 +59,7 @@ PREFIXES = [
     [("confirm",)],
     [("confirm",), ("authorize",)],
     [("confirm",), ("hold",)],
-    [("confirm",), ("authorize",), ("refund", ("part", 2))],
+    [("confirm",), ("authorize",), ("refund", ("part", 2)), ("complete_refund",)],
 ]
 commands = st.tuples(st.sampled_from(PREFIXES), _steps).map(lambda p: p[0] + p[1])
 
@@ -76,7 +78,17 @@ def _run(payment, command):
             T0, amount=_amount(command[1], payment.amount_capturable)
         )
     if name == "refund":
-        return payment.refund(T0, amount=_amount(command[1], payment.refundable))
+        return payment.refund(
+            T0,
+            amount=_amount(command[1], payment.refundable),
+            refund_id=f"re_{len(payment.refunds)}",
+        )
+    if name in ("complete_refund", "fail_refund"):
+        # the newest refund (pending or not: a settled one must be refused)
+        refund_id = payment.refunds[-1].id if payment.refunds else "re_none"
+        if name == "complete_refund":
+            return payment.complete_refund(refund_id, T0)
+        return payment.fail_refund(refund_id, "processing_error", T0)
     if name == "decline":
         return payment.decline("card_declined", T0)
     action = {
@@ -97,7 +109,7 @@ def _run(payment, command):
 @given(st.integers(min_value=1, max_value=2000), commands)
 def test_any_command_sequence_keeps_the_invariants(capture, amount, sequence):
     payment, events = create_payment(
-        "pay_1", Money(amount, currency("usd")), None, capture, T0
+        "pay_1", Money(amount, currency("usd")), None, capture, T0, payment_method="pm"
     )
     for command in sequence:
         before = payment
@@ -106,8 +118,11 @@ def test_any_command_sequence_keeps_the_invariants(capture, amount, sequence):
         except DomainError:
             assert payment == before  # a refused command changes nothing
             continue
-        assert payment.status in ALLOWED[before.status]
+        moved = payment.status is not before.status
+        assert not moved or payment.status in ALLOWED[before.status]
         events += new
-        assert 0 <= payment.amount_refunded <= payment.amount_received <= amount
+        reserved = payment.amount_received - payment.refundable
+        assert 0 <= payment.amount_refunded <= reserved <= payment.amount_received
+        assert payment.amount_received <= amount
         assert 0 <= payment.amount_capturable <= amount
     assert replay(events) == payment

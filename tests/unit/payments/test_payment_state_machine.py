@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from till.kernel.errors import InvalidState, ValidationFailed
+from till.kernel.errors import InvalidState, NotFound, ValidationFailed
 from till.kernel.money import Money, currency
 from till.payments.core.errors import AmountTooLarge
 from till.payments.core.models import Status, create_payment, replay
@@ -12,7 +12,12 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _payment(amount=1000, capture="automatic"):
     payment, events = create_payment(
-        "pay_1", Money(amount, currency("usd")), "usr_1", capture, T0
+        "pay_1",
+        Money(amount, currency("usd")),
+        "usr_1",
+        capture,
+        T0,
+        payment_method="pm",
     )
     return payment, events
 
@@ -64,17 +69,58 @@ def test_a_decline_fails_the_payment_with_its_code():
     assert events[0].type == "payment.failed"
 
 
+def _refunded(payment, amount=None, refund_id="re_1"):
+    payment, _ = payment.refund(T0, amount=amount, refund_id=refund_id)
+    return payment.complete_refund(refund_id, T0)[0]
+
+
 def test_partial_then_full_refund():
-    payment = _completed()
-    payment, _ = payment.refund(T0, amount=300)
+    payment = _refunded(_completed(), 300)
     assert payment.status is Status.PARTIALLY_REFUNDED and payment.refundable == 700
-    payment, _ = payment.refund(T0)
+    payment = _refunded(payment, refund_id="re_2")
     assert payment.status is Status.REFUNDED and payment.amount_refunded == 1000
+    assert [r.status.value for r in payment.refunds] == ["succeeded", "succeeded"]
+
+
+def test_a_pending_refund_reserves_its_amount_without_moving_the_status():
+    payment, events = _completed().refund(T0, amount=400, refund_id="re_1")
+    assert payment.status is Status.COMPLETED and payment.amount_refunded == 0
+    assert payment.refundable == 600 and events[0].type == "refund.created"
+    with pytest.raises(AmountTooLarge):
+        payment.refund(T0, amount=601, refund_id="re_2")
+
+
+def test_a_failed_refund_releases_its_reservation():
+    payment, _ = _completed().refund(T0, amount=400, refund_id="re_1")
+    payment, events = payment.fail_refund("re_1", "processing_error", T0)
+    assert payment.refundable == 1000 and events[0].type == "refund.failed"
+    assert payment.refunds[0].failure_code == "processing_error"
+    with pytest.raises(NotFound):
+        payment.complete_refund("re_1", T0)  # settled already
+
+
+def test_confirming_needs_a_payment_method():
+    payment, _ = create_payment(
+        "pay_1", Money(100, currency("usd")), "usr_1", "automatic", T0
+    )
+    with pytest.raises(ValidationFailed) as error:
+        payment.confirm(T0)
+    assert error.value.param == "payment_method"
+    confirmed, _ = payment.confirm(T0, "pm_2", gateway="sandbox")
+    assert (confirmed.payment_method, confirmed.gateway) == ("pm_2", "sandbox")
+
+
+def test_an_answer_that_comes_later_keeps_the_payment_processing():
+    payment, _ = _payment()
+    payment, _ = payment.confirm(T0)
+    payment, _ = payment.await_processor(T0, "ch_1", "timeout")
+    assert payment.status is Status.PROCESSING and payment.gateway_reference == "ch_1"
+    payment, _ = payment.authorize(T0)
+    assert payment.status is Status.COMPLETED and payment.gateway_reference == "ch_1"
 
 
 def test_refund_above_the_refundable_amount_is_rejected():
-    payment = _completed()
-    payment, _ = payment.refund(T0, amount=900)
+    payment = _refunded(_completed(), 900)
     with pytest.raises(AmountTooLarge) as error:
         payment.refund(T0, amount=101)
     assert error.value.param == "amount"
@@ -117,7 +163,7 @@ def test_an_illegal_transition_names_state_and_action(prepare, action):
 
 def test_a_terminal_payment_cannot_be_canceled():
     with pytest.raises(InvalidState) as error:
-        _completed().refund(T0)[0].cancel(T0)
+        _refunded(_completed()).cancel(T0)
     assert error.value.state == "refunded"
 
 
@@ -127,7 +173,8 @@ def test_replaying_the_events_rebuilds_the_payment():
         lambda p: p.confirm(T0 + timedelta(seconds=1)),
         lambda p: p.authorize(T0 + timedelta(seconds=2)),
         lambda p: p.capture(T0 + timedelta(seconds=3), amount=800),
-        lambda p: p.refund(T0 + timedelta(seconds=4), amount=100),
+        lambda p: p.refund(T0 + timedelta(seconds=4), amount=100, refund_id="re_1"),
+        lambda p: p.complete_refund("re_1", T0 + timedelta(seconds=5)),
     ):
         payment, new = step(payment)
         events += new

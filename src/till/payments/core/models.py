@@ -8,6 +8,8 @@
 
 Each action checks the rules, emits one event and returns the payment that the
 event leads to (`evolve`). Replaying a payment's events rebuilds it exactly.
+A refund is reserved first (`refund`) and moves the status only when the
+processor has given the money back (`complete_refund`).
 """
 
 from dataclasses import dataclass, field, replace
@@ -20,6 +22,12 @@ from till.kernel.money import Currency, Money
 from till.payments.core import events as ev
 from till.payments.core.errors import AmountTooLarge
 from till.payments.core.events import PaymentEvent
+from till.payments.core.refunds import (
+    Refund,
+    apply_refund_event,
+    find_pending,
+    pending_amount,
+)
 
 
 class Status(StrEnum):
@@ -51,8 +59,14 @@ class Payment:
     amount_received: int = 0
     amount_refunded: int = 0
     failure_code: str | None = None
+    failure_message: str | None = None
     version: int = 0  # events applied: the stream position, for concurrency
     metadata: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    payment_method: str | None = None
+    gateway: str | None = None  # the processor that got the payment
+    gateway_reference: str | None = None  # its id for the charge
+    refunds: tuple[Refund, ...] = ()
 
     @property
     def currency(self) -> Currency:
@@ -60,7 +74,10 @@ class Payment:
 
     @property
     def refundable(self) -> int:
-        return self.amount_received - self.amount_refunded
+        """Received, less what is refunded or being refunded."""
+        return (
+            self.amount_received - self.amount_refunded - pending_amount(self.refunds)
+        )
 
     def _require(self, action: str, *allowed: Status) -> None:
         if self.status not in allowed:
@@ -72,21 +89,41 @@ class Payment:
         event = PaymentEvent(type_, self.id, at, amount, data)
         return evolve(self, event), [event]
 
-    def confirm(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
+    def confirm(
+        self, at: datetime, payment_method: str | None = None, gateway: str = ""
+    ) -> tuple["Payment", list[PaymentEvent]]:
+        """Rules: only a pending payment; it needs a payment method (given now or
+        at creation). The event records the processor about to be asked."""
         self._require("confirm", Status.PENDING)
-        return self._emit(ev.PROCESSING, at)
+        method = payment_method or self.payment_method
+        if method is None:
+            raise ValidationFailed(
+                "a payment method is needed to confirm", param="payment_method"
+            )
+        return self._emit(ev.PROCESSING, at, payment_method=method, gateway=gateway)
 
-    def authorize(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
+    def authorize(
+        self, at: datetime, reference: str | None = None
+    ) -> tuple["Payment", list[PaymentEvent]]:
         """The processor approved: completed (automatic capture) or waiting for a
         capture (manual)."""
         self._require("authorize", Status.PROCESSING)
-        if self.capture_method == "manual":
-            return self._emit(ev.REQUIRES_CAPTURE, at, self.amount.amount)
-        return self._emit(ev.COMPLETED, at, self.amount.amount)
+        kind = ev.REQUIRES_CAPTURE if self.capture_method == "manual" else ev.COMPLETED
+        return self._emit(kind, at, self.amount.amount, reference=reference)
 
-    def decline(self, code: str, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
+    def await_processor(
+        self, at: datetime, reference: str | None, reason: str
+    ) -> tuple["Payment", list[PaymentEvent]]:
+        """The processor's answer comes later (a bank transfer) or is unknown (a
+        timeout): the payment stays `processing`, the attempt on record."""
+        self._require("await the processor", Status.PROCESSING)
+        return self._emit(ev.PROCESSOR_PENDING, at, reference=reference, reason=reason)
+
+    def decline(
+        self, code: str, at: datetime, message: str | None = None
+    ) -> tuple["Payment", list[PaymentEvent]]:
         self._require("decline", Status.PROCESSING)
-        return self._emit(ev.FAILED, at, code=code)
+        return self._emit(ev.FAILED, at, code=code, message=message)
 
     def hold_for_review(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
         self._require("hold for review", Status.PROCESSING)
@@ -119,10 +156,15 @@ class Payment:
         return self._emit(ev.CANCELED, at, reason="requested")
 
     def refund(
-        self, at: datetime, amount: int | None = None, refund_id: str = ""
+        self,
+        at: datetime,
+        amount: int | None = None,
+        refund_id: str = "re_",
+        reason: str | None = None,
     ) -> tuple["Payment", list[PaymentEvent]]:
-        """Rules: only a completed (or partly refunded) payment; at most what was
-        received and not yet refunded, at least 1."""
+        """Reserve a refund. Rules: only a completed (or partly refunded) payment;
+        at most what was received and is not refunded or being refunded, at
+        least 1."""
         self._require("refund", Status.COMPLETED, Status.PARTIALLY_REFUNDED)
         giving = self.refundable if amount is None else amount
         _positive(giving)
@@ -130,7 +172,29 @@ class Payment:
             raise AmountTooLarge(
                 f"refund of {giving} exceeds refundable {self.refundable}"
             )
-        return self._emit(ev.REFUNDED, at, giving, refund_id=refund_id)
+        return self._emit(
+            ev.REFUND_CREATED, at, giving, refund_id=refund_id, reason=reason
+        )
+
+    def complete_refund(
+        self, refund_id: str, at: datetime, reference: str | None = None
+    ) -> tuple["Payment", list[PaymentEvent]]:
+        refund = find_pending(self.refunds, refund_id)
+        return self._emit(
+            ev.REFUND_COMPLETED,
+            at,
+            refund.amount,
+            refund_id=refund_id,
+            reference=reference,
+        )
+
+    def fail_refund(
+        self, refund_id: str, code: str, at: datetime
+    ) -> tuple["Payment", list[PaymentEvent]]:
+        refund = find_pending(self.refunds, refund_id)
+        return self._emit(
+            ev.REFUND_FAILED, at, refund.amount, refund_id=refund_id, code=code
+        )
 
 
 def _positive(amount: int) -> None:
@@ -145,6 +209,8 @@ def create_payment(
     capture_method: str,
     at: datetime,
     metadata: dict[str, str] | None = None,
+    description: str | None = None,
+    payment_method: str | None = None,
 ) -> tuple[Payment, list[PaymentEvent]]:
     """Rules: a positive amount; capture method `automatic` or `manual`."""
     _positive(amount.amount)
@@ -160,6 +226,8 @@ def create_payment(
             "customer_id": customer_id,
             "capture_method": capture_method,
             "metadata": dict(metadata or {}),
+            "description": description,
+            "payment_method": payment_method,
         },
     )
     return replay([event]), [event]
@@ -168,14 +236,27 @@ def create_payment(
 def evolve(payment: Payment, event: PaymentEvent) -> Payment:
     """The state after `event`: no rule is checked here (events are facts)."""
     moved = replace(payment, updated_at=event.at, version=payment.version + 1)
+    reference = event.data.get("reference") or payment.gateway_reference
     match event.type:
-        case ev.PROCESSING | ev.REVIEW_APPROVED:
+        case ev.PROCESSING:
+            return replace(
+                moved,
+                status=Status.PROCESSING,
+                payment_method=event.data.get("payment_method"),
+                gateway=event.data.get("gateway"),
+            )
+        case ev.REVIEW_APPROVED:
             return replace(moved, status=Status.PROCESSING)
+        case ev.PROCESSOR_PENDING:
+            return replace(moved, gateway_reference=reference)
         case ev.REQUIRES_REVIEW:
             return replace(moved, status=Status.REQUIRES_REVIEW)
         case ev.REQUIRES_CAPTURE:
             return replace(
-                moved, status=Status.REQUIRES_CAPTURE, amount_capturable=event.amount
+                moved,
+                status=Status.REQUIRES_CAPTURE,
+                amount_capturable=event.amount,
+                gateway_reference=reference,
             )
         case ev.COMPLETED:
             return replace(
@@ -183,17 +264,28 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
                 status=Status.COMPLETED,
                 amount_capturable=0,
                 amount_received=event.amount,
+                gateway_reference=reference,
             )
         case ev.FAILED:
-            code = str(event.data.get("code", "processing_error"))
-            return replace(moved, status=Status.FAILED, failure_code=code)
+            return replace(
+                moved,
+                status=Status.FAILED,
+                failure_code=str(event.data.get("code") or "processing_error"),
+                failure_message=event.data.get("message"),
+            )
         case ev.CANCELED:
             return replace(moved, status=Status.CANCELED, amount_capturable=0)
-        case ev.REFUNDED:
+        case ev.REFUND_CREATED | ev.REFUND_FAILED:
+            return replace(moved, refunds=apply_refund_event(payment.refunds, event))
+        case ev.REFUND_COMPLETED:
             refunded = payment.amount_refunded + event.amount
             fully = refunded == payment.amount_received
-            status = Status.REFUNDED if fully else Status.PARTIALLY_REFUNDED
-            return replace(moved, status=status, amount_refunded=refunded)
+            return replace(
+                moved,
+                status=Status.REFUNDED if fully else Status.PARTIALLY_REFUNDED,
+                amount_refunded=refunded,
+                refunds=apply_refund_event(payment.refunds, event),
+            )
     raise ValueError(f"unknown payment event {event.type!r}")
 
 
@@ -212,6 +304,8 @@ def replay(events: list[PaymentEvent]) -> Payment:
         updated_at=first.at,
         version=1,
         metadata=dict(first.data.get("metadata", {})),
+        description=first.data.get("description"),
+        payment_method=first.data.get("payment_method"),
     )
     for event in rest:
         payment = evolve(payment, event)

@@ -14,8 +14,9 @@ from till.payments.core.audit import GENESIS, RecordedEvent, broken_links, event
 from till.payments.core.errors import StreamConflict
 from till.payments.core.events import PaymentEvent
 
-_LAST_HASH = text(
-    "SELECT hash FROM payment_events WHERE stream_id = :s AND version = :v"
+_HASH_AT = text("SELECT hash FROM payment_events WHERE stream_id = :s AND version = :v")
+_NEWEST_HASH = text(
+    "SELECT hash FROM payment_events WHERE stream_id = :s ORDER BY version DESC LIMIT 1"
 )
 _INSERT = text(
     "INSERT INTO payment_events (stream_id, version, type, at, amount, data, "
@@ -37,6 +38,28 @@ def _recorded(row: Any) -> RecordedEvent:
     return RecordedEvent(row.version, event, bytes(row.prev_hash), bytes(row.hash))
 
 
+def chained(
+    expected_version: int, events: list[PaymentEvent], prev: bytes
+) -> list[tuple[int, PaymentEvent, bytes, bytes]]:
+    """(version, event, previous hash, hash) for events appended after
+    `expected_version` whose newest hash is `prev`."""
+    links = []
+    for version, event in enumerate(events, start=expected_version + 1):
+        digest = event_digest(version, event, prev)
+        links.append((version, event, prev, digest))
+        prev = digest
+    return links
+
+
+def event_json(event: PaymentEvent) -> str:
+    return json.dumps(event.data, sort_keys=True, default=str)
+
+
+async def last_hash(conn: AsyncConnection, stream_id: str) -> bytes:
+    found = await conn.scalar(_NEWEST_HASH, {"s": stream_id})
+    return GENESIS if found is None else bytes(found)
+
+
 class SqlaPaymentEventStore:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -49,27 +72,26 @@ class SqlaPaymentEventStore:
         prev = GENESIS
         if expected_version > 0:
             found = await self.conn.scalar(
-                _LAST_HASH, {"s": stream_id, "v": expected_version}
+                _HASH_AT, {"s": stream_id, "v": expected_version}
             )
             if found is None:
                 raise StreamConflict(stream_id)
             prev = bytes(found)
-        rows = []
-        for version, event in enumerate(events, start=expected_version + 1):
-            digest = event_digest(version, event, prev)
-            rows.append(
-                {
-                    "s": stream_id,
-                    "v": version,
-                    "type": event.type,
-                    "at": event.at,
-                    "amount": event.amount,
-                    "data": json.dumps(event.data, sort_keys=True, default=str),
-                    "prev": prev,
-                    "hash": digest,
-                }
+        rows = [
+            {
+                "s": stream_id,
+                "v": version,
+                "type": event.type,
+                "at": event.at,
+                "amount": event.amount,
+                "data": event_json(event),
+                "prev": prev_hash,
+                "hash": digest,
+            }
+            for version, event, prev_hash, digest in chained(
+                expected_version, events, prev
             )
-            prev = digest
+        ]
         try:
             async with self.conn.begin_nested():
                 await self.conn.execute(_INSERT, rows)

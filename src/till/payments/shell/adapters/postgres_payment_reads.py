@@ -1,0 +1,28 @@
+"""The read side of the payments store for queries: the projection and the
+event streams, one autocommit statement per call."""
+
+from till.payments.core.commands import PaymentListQuery
+from till.payments.core.events import PaymentEvent
+from till.payments.core.models import Payment
+from till.payments.shell.adapters.postgres_event_store import SqlaPaymentEventStore
+from till.payments.shell.adapters.postgres_payment_projection import (
+    SqlaPaymentProjection,
+)
+from till.platform.database import Database
+
+
+class SqlaPaymentReads:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def get(self, payment_id: str) -> Payment | None:
+        async with self.database.read() as conn:
+            return await SqlaPaymentProjection(conn).get(payment_id)
+
+    async def page(self, query: PaymentListQuery) -> tuple[list[Payment], bool]:
+        async with self.database.read() as conn:
+            return await SqlaPaymentProjection(conn).page(query)
+
+    async def events(self, payment_id: str) -> list[PaymentEvent]:
+        async with self.database.read() as conn:
+            return await SqlaPaymentEventStore(conn).load(payment_id)

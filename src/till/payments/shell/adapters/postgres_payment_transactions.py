@@ -1,0 +1,133 @@
+"""TransactionRepositoryPort and NotificationPublisherPort in PostgreSQL, for
+one command. `record` writes the events (hash-chained), the projection row, the
+buffered outbox rows and the idempotency response in ONE statement: a single
+round trip, atomic without BEGIN/COMMIT (a statement is its own transaction).
+A second `record` in the same command (after a processor call) is a second
+statement, so the attempt is on record before the processor is asked."""
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from till.kernel.idempotency import StoredResponse
+from till.payments.core.audit import GENESIS
+from till.payments.core.errors import StreamConflict
+from till.payments.core.events import PaymentEvent
+from till.payments.core.models import Payment
+from till.payments.core.notifications import Notification
+from till.payments.shell.adapters.postgres_event_store import (
+    SqlaPaymentEventStore,
+    chained,
+    event_json,
+    last_hash,
+)
+from till.payments.shell.adapters.postgres_payment_rows import (
+    SELECT,
+    UPSERT,
+    payment_from_row,
+    row_params,
+)
+from till.platform.database import Database
+from till.platform.postgres_idempotency import COMPLETE, completion_params
+
+_COMPLETE = text(COMPLETE)
+_LOAD = text(f"SELECT {SELECT} FROM payments WHERE id = :id")  # noqa: S608  # nosec B608
+_EVENTS = """ev AS (
+    INSERT INTO payment_events (stream_id, version, type, at, amount, data,
+        prev_hash, hash)
+    SELECT :id, u.v, u.t, u.a, u.m, CAST(u.d AS jsonb), u.p, u.h
+    FROM unnest(CAST(:ev_v AS integer[]), CAST(:ev_t AS text[]),
+        CAST(:ev_a AS timestamptz[]), CAST(:ev_m AS bigint[]),
+        CAST(:ev_d AS text[]), CAST(:ev_p AS bytea[]), CAST(:ev_h AS bytea[]))
+        AS u(v, t, a, m, d, p, h)
+    RETURNING 1)"""
+_OUTBOX = """ob AS (
+    INSERT INTO outbox (event_id, type, stream_id, payload, created_at)
+    SELECT u.i, u.t, :id, CAST(u.p AS jsonb), now()
+    FROM unnest(CAST(:ob_i AS text[]), CAST(:ob_t AS text[]),
+        CAST(:ob_p AS text[])) AS u(i, t, p)
+    RETURNING 1)"""
+
+
+def _statement(with_outbox: bool, with_idempotency: bool) -> Any:
+    parts = [_EVENTS, f"proj AS ({UPSERT} RETURNING 1)"]
+    if with_outbox:
+        parts.append(_OUTBOX)
+    if with_idempotency:
+        parts.append(f"idem AS ({COMPLETE} RETURNING 1)")
+    return text("WITH " + ",\n".join(parts) + "\nSELECT count(*) FROM ev")  # nosec B608
+
+
+_STATEMENTS = {(o, i): _statement(o, i) for o in (False, True) for i in (False, True)}
+
+
+class SqlaPaymentTransactions:
+    """One command's view of the payments store (not shared across commands)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._hashes: dict[str, bytes] = {}
+        self._outbox: list[Notification] = []
+        self._response: tuple[str, str, StoredResponse] | None = None
+
+    async def load(self, payment_id: str) -> Payment | None:
+        async with self.database.read() as conn:
+            row = (await conn.execute(_LOAD, {"id": payment_id})).first()
+        if row is None:
+            return None
+        self._hashes[payment_id] = bytes(row.last_hash or GENESIS)
+        return payment_from_row(row)
+
+    async def events(self, payment_id: str) -> list[PaymentEvent]:
+        async with self.database.read() as conn:
+            return await SqlaPaymentEventStore(conn).load(payment_id)
+
+    def publish(self, notifications: list[Notification]) -> None:
+        self._outbox += notifications
+
+    def respond(self, caller: str, key: str, response: StoredResponse) -> None:
+        """Store this idempotent response with the next `record`."""
+        self._response = (caller, key, response)
+
+    async def record(
+        self, before_version: int, after: Payment, events: list[PaymentEvent]
+    ) -> None:
+        if not events:  # nothing happened: only the response to store
+            if self._response is not None:
+                async with self.database.read() as conn:
+                    await conn.execute(_COMPLETE, completion_params(*self._response))
+            self._outbox, self._response = [], None
+            return
+        async with self.database.read() as conn:
+            prev = self._hashes.get(after.id)
+            if prev is None:
+                prev = (
+                    GENESIS if before_version == 0 else await last_hash(conn, after.id)
+                )
+            links = chained(before_version, events, prev)
+            params = row_params(after, links[-1][3]) | {
+                "ev_v": [v for v, _, _, _ in links],
+                "ev_t": [e.type for _, e, _, _ in links],
+                "ev_a": [e.at for _, e, _, _ in links],
+                "ev_m": [e.amount for _, e, _, _ in links],
+                "ev_d": [event_json(e) for _, e, _, _ in links],
+                "ev_p": [p for _, _, p, _ in links],
+                "ev_h": [h for _, _, _, h in links],
+            }
+            if self._outbox:
+                params |= {
+                    "ob_i": [n.event_id for n in self._outbox],
+                    "ob_t": [n.type for n in self._outbox],
+                    "ob_p": [json.dumps(n.payload) for n in self._outbox],
+                }
+            if self._response is not None:
+                params |= completion_params(*self._response)
+            statement = _STATEMENTS[(bool(self._outbox), self._response is not None)]
+            try:
+                await conn.execute(statement, params)
+            except IntegrityError as error:
+                raise StreamConflict(after.id) from error
+        self._hashes[after.id] = links[-1][3]
+        self._outbox, self._response = [], None

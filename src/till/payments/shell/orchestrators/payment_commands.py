@@ -1,0 +1,148 @@
+"""PaymentCommandPort: each command loads, asks the pure core, calls the
+processor when it must, and records. A processor call sits between two
+records: the attempt (or reservation) first, the answer after, so a crash or a
+timeout in between leaves a trail, never a double charge (the processor is
+asked under keys derived from the payment or refund)."""
+
+from dataclasses import dataclass
+
+from till.kernel.clock import Clock
+from till.kernel.errors import NotFound, ValidationFailed
+from till.kernel.idempotency import IdempotencyScope
+from till.kernel.ids import new_id
+from till.payments.core.access import Caller, require_scope, require_visible
+from till.payments.core.commands import (
+    CommandOutcome,
+    NewPaymentMethod,
+    PaymentIntent,
+    RefundRequest,
+)
+from till.payments.core.models import Payment, Status
+from till.payments.core.payment_methods import PaymentMethod
+from till.payments.core.ports import PaymentGatewayPort, PaymentMethodVaultPort
+from till.payments.core.use_cases.add_payment_method import payment_method_from
+from till.payments.core.use_cases.charge import start_charge
+from till.payments.core.use_cases.create_payment import open_payment
+from till.payments.shell.orchestrators.money_moves import MoneyMoves
+from till.payments.shell.orchestrators.unit_of_work import (
+    PaymentsUnit,
+    PaymentsUnitFactory,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRules:
+    refund_mfa_threshold: int  # minor units; above it an admin needs fresh MFA
+
+
+class PaymentCommands:
+    def __init__(
+        self,
+        units: PaymentsUnitFactory,
+        vault: PaymentMethodVaultPort,
+        gateway: PaymentGatewayPort,
+        clock: Clock,
+        rules: PaymentRules,
+    ) -> None:
+        self.units = units
+        self.vault = vault
+        self.clock = clock
+        self.moves = MoneyMoves(gateway, vault, clock, rules.refund_mfa_threshold)
+
+    async def add_payment_method(
+        self, caller: Caller, request: NewPaymentMethod
+    ) -> PaymentMethod:
+        require_scope(caller, "payments:write")
+        method, secret = payment_method_from(
+            request, caller, new_id("pm"), self.clock.now()
+        )
+        await self.vault.store(method, secret)
+        return method
+
+    async def create_payment(
+        self, caller: Caller, intent: PaymentIntent, idempotency: IdempotencyScope
+    ) -> CommandOutcome:
+        require_scope(caller, "payments:write")
+        unit = self.units()
+        if idempotency.resumed:
+            earlier = await unit.load(idempotency.resource_id)
+            if earlier is not None:
+                return await self.moves.resume_charge(unit, earlier, idempotency)
+        method = None
+        if intent.payment_method is not None:
+            method = await self.vault.get(intent.payment_method)
+        now = self.clock.now()
+        payment, events = open_payment(
+            intent, caller, idempotency.resource_id, method, now
+        )
+        if not intent.confirm:
+            return await self.moves.finish(unit, 0, payment, events, idempotency)
+        confirmed, more = start_charge(
+            payment, caller, method, None, self.moves.gateway.name, now
+        )
+        await self.moves.record(unit, 0, confirmed, events + more)
+        return await self.moves.charge(unit, confirmed, idempotency)
+
+    async def confirm_payment(
+        self,
+        caller: Caller,
+        payment_id: str,
+        payment_method: str | None,
+        idempotency: IdempotencyScope,
+    ) -> CommandOutcome:
+        require_scope(caller, "payments:write")
+        unit = self.units()
+        payment = await _visible(unit, caller, payment_id)
+        if idempotency.resumed and payment.status is Status.PROCESSING:
+            return await self.moves.resume_charge(unit, payment, idempotency)
+        chosen = payment_method or payment.payment_method
+        if chosen is None:
+            raise ValidationFailed(
+                "a payment method is needed to confirm", param="payment_method"
+            )
+        method = await self.vault.get(chosen)
+        confirmed, events = start_charge(
+            payment, caller, method, chosen, self.moves.gateway.name, self.clock.now()
+        )
+        await self.moves.record(unit, payment.version, confirmed, events)
+        return await self.moves.charge(unit, confirmed, idempotency)
+
+    async def capture_payment(
+        self,
+        caller: Caller,
+        payment_id: str,
+        amount: int | None,
+        idempotency: IdempotencyScope,
+    ) -> CommandOutcome:
+        require_scope(caller, "payments:write")
+        unit = self.units()
+        payment = await _visible(unit, caller, payment_id)
+        return await self.moves.capture(unit, payment, caller, amount, idempotency)
+
+    async def cancel_payment(
+        self, caller: Caller, payment_id: str, idempotency: IdempotencyScope
+    ) -> CommandOutcome:
+        require_scope(caller, "payments:write")
+        unit = self.units()
+        payment = await _visible(unit, caller, payment_id)
+        return await self.moves.cancel(unit, payment, caller, idempotency)
+
+    async def refund_payment(
+        self,
+        caller: Caller,
+        payment_id: str,
+        request: RefundRequest,
+        idempotency: IdempotencyScope,
+    ) -> CommandOutcome:
+        require_scope(caller, "refunds:write")
+        unit = self.units()
+        payment = await _visible(unit, caller, payment_id)
+        return await self.moves.refund(unit, payment, caller, request, idempotency)
+
+
+async def _visible(unit: PaymentsUnit, caller: Caller, payment_id: str) -> Payment:
+    payment = await unit.load(payment_id)
+    if payment is None:
+        raise NotFound("no such payment")
+    require_visible(caller, payment.customer_id, "payment")
+    return payment

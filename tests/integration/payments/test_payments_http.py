@@ -1,0 +1,45 @@
+"""The payments API over HTTP against the real PostgreSQL and Redis."""
+
+from tests.integration.identity.flows import assert_problem
+from tests.integration.payments.flows import DECLINED, card, key, pay, user
+
+
+async def test_a_user_pays_with_a_card_at_once(client):
+    profile, auth = await user(client)
+    method = await card(client, auth)
+    payment = await pay(client, auth, payment_method=method, confirm=True)
+    assert payment["status"] == "completed" and payment["amount_received"] == 1050
+    assert payment["customer_id"] == profile["id"]
+    assert payment["payment_method"] == method and payment["failure"] is None
+    fetched = await client.get(f"/v1/payments/{payment['id']}", headers=auth)
+    assert fetched.status_code == 200 and fetched.json() == payment
+
+
+async def test_a_declined_card_still_creates_a_failed_payment(client):
+    _, auth = await user(client)
+    method = await card(client, auth, DECLINED)
+    payment = await pay(client, auth, payment_method=method, confirm=True)
+    assert payment["status"] == "failed"
+    assert payment["failure"]["code"] == "card_declined"
+
+
+async def test_confirming_later_and_a_decline_answers_402(client):
+    _, auth = await user(client)
+    payment = await pay(client, auth)
+    assert payment["status"] == "pending"
+    method = await card(client, auth, DECLINED)
+    confirmed = await client.post(
+        f"/v1/payments/{payment['id']}/confirm",
+        json={"payment_method": method},
+        headers=auth | key(),
+    )
+    body = assert_problem(confirmed, 402, "card_declined", "payment_method")
+    assert body["payment"]["status"] == "failed"
+
+
+async def test_a_payment_post_without_an_idempotency_key_is_refused(client):
+    _, auth = await user(client)
+    response = await client.post(
+        "/v1/payments", json={"amount": 100, "currency": "usd"}, headers=auth
+    )
+    assert_problem(response, 400, "idempotency_key_missing")
