@@ -28,7 +28,12 @@ _counts: Counter[str] = Counter()
 _slow_units: list[tuple[str, float]] = []
 
 
-_SHELL_UNIT_DIRS = {"adapters": "shell", "platform": "shell", "deploy": "deploy"}
+_SHELL_UNIT_DIRS = {
+    "adapters": "shell",
+    "orchestrators": "shell",
+    "platform": "shell",
+    "deploy": "deploy",
+}
 _kinds: Counter[str] = Counter()
 
 

@@ -94,7 +94,9 @@ def create_app(
         async with AsyncExitStack() as stack:
             shared = await _shared_infra(app, infra, stack)
             await wire_identity(app, auth, infra, shared, stack)
-            wire_payments(app, payment_settings, shared, stack)
+            await wire_payments(
+                app, payment_settings, shared, stack, infra.till_redis_prefix
+            )
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
             # pydantic); full GC passes over them paused requests for ~100 ms.
             # Freezing moves them out of the collector's sight (p99 at 1,000/s:

@@ -2,6 +2,7 @@
 the processor chosen by settings, and the bridge that asks identity who the
 caller is (payments never imports identity)."""
 
+import asyncio
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -25,18 +26,26 @@ from till.payments.shell.adapters.postgres_payment_transactions import (
 )
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
 from till.payments.shell.adapters.stripe_gateway import StripeGateway
+from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
     PaymentCommands,
     PaymentRules,
 )
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
+from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.database import one_off_transaction
-from till.platform.postgres_idempotency import PostgresIdempotencyStore
+from till.platform.periodic import every
+from till.platform.postgres_idempotency import (
+    PostgresIdempotencyStore,
+    delete_expired_idempotency_keys,
+)
 from till.platform.rate_limit import RateRule
 from till.platform.settings import PaymentSettings, async_database_url
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
+
+RETENTION_EVERY_SECONDS = 600.0  # expired idempotency records (24 h old) go
 
 
 class IdentityCallers:
@@ -78,11 +87,12 @@ def payment_gateway(settings: PaymentSettings, clock: Clock) -> PaymentGatewayPo
     )
 
 
-def wire_payments(
+async def wire_payments(
     app: FastAPI,
     settings: PaymentSettings,
     shared: "SharedInfra",
     stack: AsyncExitStack,
+    infra_prefix: str,
 ) -> None:
     """Put the payments driving ports on `app.state` (after identity's)."""
     database = shared.database
@@ -91,8 +101,14 @@ def wire_payments(
     if isinstance(gateway, StripeGateway):
         stack.push_async_callback(gateway.aclose)
 
-    def unit() -> SqlaPaymentTransactions:
-        return SqlaPaymentTransactions(database)
+    cache = TwoLevelCache(
+        LocalCache(settings.cache_l1_seconds), shared.redis, infra_prefix
+    )
+    await cache.start()
+    stack.push_async_callback(cache.stop)
+
+    def unit() -> InvalidatingUnit:
+        return InvalidatingUnit(SqlaPaymentTransactions(database), cache)
 
     app.state.payment_commands = PaymentCommands(
         unit,
@@ -101,11 +117,17 @@ def wire_payments(
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
     )
-    app.state.payment_queries = PaymentQueries(SqlaPaymentReads(database))
+    app.state.payment_queries = PaymentQueries(SqlaPaymentReads(database), cache)
     app.state.idempotency_store = PostgresIdempotencyStore(database)
     app.state.payment_callers = IdentityCallers(
         app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
     )
+
+    async def retention() -> int:
+        return await delete_expired_idempotency_keys(database, shared.clock.now())
+
+    job = asyncio.create_task(every(RETENTION_EVERY_SECONDS, "retention", retention))
+    stack.callback(job.cancel)
     for name, per_minute in (
         ("payments_caller", settings.rate_limit_per_caller_per_minute),
         ("payments_ip", settings.rate_limit_per_ip_per_minute),

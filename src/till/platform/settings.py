@@ -78,6 +78,8 @@ class PaymentSettings(BaseSettings):
     sandbox_timeout_rate: float = 0.0
     sandbox_unavailable_rate: float = 0.0
     sandbox_bank_transfer_delay_seconds: float = 5.0
+    # Payment status reads: seconds in each process's L1 cache (≤ 60).
+    cache_l1_seconds: float = Field(default=30.0, ge=0, le=60)
     # Refunds above this many minor units need an admin with recent MFA.
     refund_mfa_threshold: int = 100_000
     # Payment commands per minute, per caller and per client IP; 0: no limit.

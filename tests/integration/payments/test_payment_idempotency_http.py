@@ -96,7 +96,7 @@ async def test_expired_records_are_removed_by_the_retention_job(client):
     same = key()
     assert (await _create(client, auth, same)).status_code == 201
     app = client.app
-    database = app.state.payment_commands.units().database
+    database = app.state.payment_commands.units().unit.database
     async with database.read() as conn:
         await conn.execute(
             text(

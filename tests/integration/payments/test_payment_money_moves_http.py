@@ -156,7 +156,7 @@ async def test_each_published_event_has_its_outbox_row(client):
     payment = await pay(
         client, auth, payment_method=await card(client, auth), confirm=True
     )
-    database = client.app.state.payment_commands.units().database
+    database = client.app.state.payment_commands.units().unit.database
     async with database.read() as conn:
         rows = (
             await conn.execute(

@@ -134,6 +134,12 @@ class PaymentCommandPort(Protocol):
 class PaymentQueryPort(Protocol):
     async def get_payment(self, caller: Caller, payment_id: str) -> Payment: ...
 
+    async def payment_document(self, caller: Caller, payment_id: str) -> bytes:
+        """The payment object of API.md as JSON (served from cache when it can)."""
+
+    async def history_document(self, caller: Caller) -> bytes:
+        """A user's default list of their payments as JSON (cached)."""
+
     async def list_payments(
         self, caller: Caller, query: PaymentListQuery
     ) -> tuple[list[Payment], bool]: ...

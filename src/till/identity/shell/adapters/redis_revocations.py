@@ -10,22 +10,17 @@ checks fall back to a Redis key per revoked session, and to PostgreSQL when
 Redis itself is unreachable: slower, still correct.
 """
 
-import asyncio
-import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import structlog
 from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from till.platform.redis_fanout import RedisFanout
+
 log = structlog.get_logger("till.identity.revocations")
-RESUBSCRIBE_DELAY_SECONDS = 1.0
-POLL_SECONDS = 1.0
-CONFIRM_SECONDS = 5.0
-STALE_SECONDS = 3.0
 
 
 class RedisSessionRevocations:
@@ -46,36 +41,30 @@ class RedisSessionRevocations:
         # session id -> when the mark expires; the TTL is constant, so insertion
         # order is expiry order and expired marks are popped from the front.
         self._local: OrderedDict[str, float] = OrderedDict()
-        self._in_sync = False
-        self._stopping = False
-        self._synced = asyncio.Event()
-        self._listener: asyncio.Task[None] | None = None
+        self._fanout = RedisFanout(
+            redis,
+            self._channel,
+            lambda data: self._remember(data.decode()),
+            self._reload,
+        )
 
     @property
     def in_sync(self) -> bool:
-        return self._in_sync
+        return self._fanout.in_sync
 
     async def start(self, wait_seconds: float = 2.0) -> None:
         """Subscribe in the background; wait (a little) for the first sync so the
         process serves its first requests without a round trip per check."""
-        self._listener = asyncio.create_task(self._listen())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._synced.wait(), wait_seconds)
+        await self._fanout.start(wait_seconds)
 
     async def stop(self) -> None:
-        # redis-py's pub/sub can swallow a cancellation while it waits for a
-        # message, so the loop also polls this flag (every POLL_SECONDS).
-        self._stopping = True
-        if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.wait([self._listener], timeout=POLL_SECONDS + 1)
-        self._in_sync = False
+        await self._fanout.stop()
 
     async def is_revoked(self, session_id: str) -> bool:
         expires = self._local.get(session_id)
         if expires is not None and expires > time.time():
             return True
-        if self._in_sync:
+        if self._fanout.in_sync:
             return False
         try:
             return bool(await self._redis.exists(self._keys + session_id))
@@ -103,49 +92,8 @@ class RedisSessionRevocations:
         self._local.pop(session_id, None)
         self._local[session_id] = now + self._ttl
 
-    async def _listen(self) -> None:
-        while not self._stopping:
-            try:
-                async with self._redis.pubsub() as pubsub:
-                    await self._subscribe_and_reload(pubsub)
-                    await self._follow(pubsub)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # any failure: fall back, then resubscribe
-                log.warning("revocations_out_of_sync", error_type=type(error).__name__)
-            self._in_sync = False
-            if not self._stopping:
-                await asyncio.sleep(RESUBSCRIBE_DELAY_SECONDS)
-
-    async def _subscribe_and_reload(self, pubsub: PubSub) -> None:
-        """Reload only once Redis confirmed the subscription: a revocation
-        published before that is in the database by the time we read it."""
-        await pubsub.subscribe(self._channel)
-        deadline = time.monotonic() + CONFIRM_SECONDS
-        while True:
-            message = await pubsub.get_message(timeout=POLL_SECONDS)
-            if message is not None and message["type"] == "subscribe":
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError("subscription not confirmed")
+    async def _reload(self) -> None:
+        """On (re)subscription: a revocation published before it is in the
+        database by the time we read it."""
         for session_id in await self._recently_revoked(self._ttl):
             self._remember(session_id)
-        self._in_sync = True
-        self._synced.set()
-
-    async def _follow(self, pubsub: PubSub) -> None:
-        """Apply marks as they come; ping when quiet, and give up sync (to the
-        fallback, then a fresh subscription) when the connection stops answering:
-        a half-open connection would otherwise look like a quiet channel."""
-        last_heard = time.monotonic()
-        while not self._stopping:
-            message = await pubsub.get_message(timeout=POLL_SECONDS)
-            now = time.monotonic()
-            if message is not None:
-                last_heard = now
-                if message["type"] == "message":
-                    self._remember(message["data"].decode())
-            elif now - last_heard > STALE_SECONDS:
-                raise TimeoutError("pub/sub connection stopped answering")
-            elif now - last_heard > POLL_SECONDS:
-                await pubsub.ping()

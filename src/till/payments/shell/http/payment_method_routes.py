@@ -73,4 +73,17 @@ async def add_payment_method(
 ) -> PaymentMethodOut:
     """Validates (Luhn, expiry, CVC length; IBAN mod-97) and keeps brand, last 4
     and expiry; the number only encrypted; the CVC nowhere."""
-    return method_out(await payments.add_payment_method(caller, _new_method(body)))
+    try:
+        method = await payments.add_payment_method(caller, _new_method(body))
+    except ValidationFailed as error:
+        # the core names the field; the API names its place in the body, as
+        # the schema's own errors do (`card.cvc`)
+        if error.param in _CARD_FIELDS:
+            error.param = f"card.{error.param}"
+        elif error.param == "iban":
+            error.param = "bank_transfer.iban"
+        raise
+    return method_out(method)
+
+
+_CARD_FIELDS = frozenset({"number", "exp_month", "exp_year", "cvc"})

@@ -38,7 +38,8 @@ async def get_payment(
     payment_id: str, caller: CurrentCaller, payments: Queries
 ) -> Response:
     """The owner, a service or an admin; anyone else gets 404."""
-    return _json(payment_view(await payments.get_payment(caller, payment_id)))
+    document = await payments.payment_document(caller, payment_id)
+    return Response(document, media_type="application/json")
 
 
 @router.get("/v1/payments", response_model=ListOf[PaymentOut])
@@ -54,6 +55,9 @@ async def list_payments(
     if starting_after is not None and not is_id_of("pay", starting_after):
         raise ValidationFailed("unknown cursor", param="starting_after")
     query = PaymentListQuery(customer_id, status, limit, starting_after)
+    if query == PaymentListQuery() and not caller.is_staff:
+        history = await payments.history_document(caller)
+        return Response(history, media_type="application/json")
     found, more = await payments.list_payments(caller, query)
     return _json(
         {

@@ -4,6 +4,8 @@ only their own payments; the audit trail is for services and admins)."""
 from dataclasses import replace
 from typing import Protocol
 
+import orjson
+
 from till.kernel.errors import NotFound
 from till.payments.core.access import (
     Caller,
@@ -14,6 +16,14 @@ from till.payments.core.access import (
 from till.payments.core.commands import PaymentListQuery
 from till.payments.core.events import PaymentEvent
 from till.payments.core.models import Payment
+from till.payments.core.views import payment_view
+from till.payments.shell.orchestrators.payment_cache import (
+    HISTORY_L2_SECONDS,
+    STATUS_L2_SECONDS,
+    ReadCache,
+    history_key,
+    payment_key,
+)
 
 
 class PaymentReadModel(Protocol):
@@ -23,8 +33,46 @@ class PaymentReadModel(Protocol):
 
 
 class PaymentQueries:
-    def __init__(self, reads: PaymentReadModel) -> None:
+    def __init__(self, reads: PaymentReadModel, cache: ReadCache) -> None:
         self.reads = reads
+        self.cache = cache
+
+    async def payment_document(self, caller: Caller, payment_id: str) -> bytes:
+        """The payment object as JSON, through the cache. Entries carry the
+        owner, so the visibility rule holds on a hit too."""
+        require_scope(caller, "payments:read")
+        key = payment_key(payment_id)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            owner, _, document = cached.partition(b"\n")
+            require_visible(caller, owner.decode() or None, "payment")
+            return document
+        token = self.cache.token()
+        payment = await self.get_payment(caller, payment_id)
+        document = orjson.dumps(payment_view(payment))
+        owner = (payment.customer_id or "").encode()
+        await self.cache.put(key, owner + b"\n" + document, token, STATUS_L2_SECONDS)
+        return document
+
+    async def history_document(self, caller: Caller) -> bytes:
+        """A user's first page of payments (the default list) as JSON, kept in
+        L2 for up to 30 minutes and dropped by any command on their payments."""
+        require_scope(caller, "payments:read")
+        key = history_key(caller.id)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            return cached
+        token = self.cache.token()
+        found, more = await self.list_payments(caller, PaymentListQuery())
+        document = orjson.dumps(
+            {
+                "object": "list",
+                "data": [payment_view(p) for p in found],
+                "has_more": more,
+            }
+        )
+        await self.cache.put(key, document, token, HISTORY_L2_SECONDS, l1=False)
+        return document
 
     async def get_payment(self, caller: Caller, payment_id: str) -> Payment:
         require_scope(caller, "payments:read")

@@ -1,0 +1,35 @@
+"""L1: TTL, bounded size, and no stale value stored after an invalidation."""
+
+from till.platform.cache import LocalCache, TwoLevelCache
+
+
+def test_entries_expire_after_the_ttl():
+    cache = LocalCache(ttl_seconds=30)
+    cache.put("k", b"v", token=0.0, now=100.0)
+    assert cache.get("k", 129.9) == b"v" and cache.get("k", 130.0) is None
+
+
+def test_a_read_that_began_before_an_invalidation_is_not_stored():
+    cache = LocalCache(ttl_seconds=30)
+    token = 10.0  # the read began
+    cache.drop("k", now=11.0)  # a command changed the data meanwhile
+    cache.put("k", b"old", token=token, now=12.0)
+    assert cache.get("k", 12.0) is None
+    cache.put("k", b"new", token=13.0, now=13.0)  # a read begun after it is kept
+    assert cache.get("k", 13.0) == b"new"
+
+
+def test_the_cache_keeps_at_most_its_bound():
+    cache = LocalCache(ttl_seconds=30, max_entries=2)
+    for key in "abc":
+        cache.put(key, b"v", token=0.0, now=1.0)
+    assert cache.get("a", 1.0) is None and cache.get("c", 1.0) == b"v"
+
+
+async def test_without_redis_the_process_cache_is_the_only_level():
+    cache = TwoLevelCache(LocalCache(30))
+    assert await cache.get("k") is None
+    await cache.put("k", b"v", cache.token(), l2_seconds=60)
+    assert await cache.get("k") == b"v"
+    await cache.invalidate(["k"])
+    assert await cache.get("k") is None
