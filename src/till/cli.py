@@ -17,7 +17,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
 )
 user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
-keys_app = typer.Typer(no_args_is_help=True, help="Manage signing keys.")
+keys_app = typer.Typer(no_args_is_help=True, help="Manage signing and data keys.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
 projections_app = typer.Typer(no_args_is_help=True, help="Manage read models.")
 app.add_typer(user_app, name="user")
@@ -133,6 +133,17 @@ def keys_rotate_signing() -> None:
     from till.cli_tasks import rotate_signing_key
 
     typer.echo(asyncio.run(rotate_signing_key(_database_url(), InfraSettings())))
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored secret (card numbers, TOTP seeds, signing keys)
+    under the first key of TILL_DATA_KEYS; then older keys can be removed."""
+    from till.cli_tasks import rotate_data_keys
+
+    counts = asyncio.run(rotate_data_keys(_database_url(), InfraSettings()))
+    for column, count in counts.items():
+        typer.echo(f"{column}: {count} re-encrypted")
 
 
 @keys_app.command("retire-signing")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from till.app import create_app
 from till.app import retire_signing_keys as retire_signing_keys
+from till.app import rotate_data_keys as rotate_data_keys
 from till.app import rotate_signing_key as rotate_signing_key
 from till.platform.settings import AuthSettings, InfraSettings
 

@@ -89,3 +89,13 @@ def test_projections_rebuild_reports_a_count(database_url, till_env):
     till_env["DATABASE_URL"] = database_url
     result = _till(["projections", "rebuild"], till_env)
     assert result.returncode == 0 and result.stdout.startswith("rebuilt ")
+
+
+def test_keys_rotate_names_every_sealed_column(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url  # the run's keys: nothing to move
+    result = _till(["keys", "rotate"], till_env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "payment_methods.sealed_number: 0 re-encrypted" in lines
+    assert "users.totp_secret: 0 re-encrypted" in lines
+    assert any(line.startswith("signing_keys.private_key_pem: ") for line in lines)

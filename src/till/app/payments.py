@@ -33,6 +33,7 @@ from till.payments.shell.orchestrators.payment_commands import (
 )
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.platform.cache import LocalCache, TwoLevelCache
+from till.platform.customer_keys import CustomerKeys
 from till.platform.database import one_off_transaction
 from till.platform.periodic import every
 from till.platform.postgres_idempotency import (
@@ -96,7 +97,9 @@ async def wire_payments(
 ) -> None:
     """Put the payments driving ports on `app.state` (after identity's)."""
     database = shared.database
-    vault = SqlaPaymentMethodVault(database, shared.data_keys)
+    vault = SqlaPaymentMethodVault(
+        database, shared.data_keys, CustomerKeys(database, shared.data_keys)
+    )
     gateway = payment_gateway(settings, shared.clock)
     if isinstance(gateway, StripeGateway):
         stack.push_async_callback(gateway.aclose)

@@ -61,6 +61,18 @@ class DataKeyring:
         body = base64.b64encode(nonce + sealed).decode()
         return f"{PREFIX}{self._current}:{body}"
 
+    @property
+    def current(self) -> str:
+        return self._current
+
+    def is_current(self, value: str) -> bool:
+        """True when `value` is sealed under the key that encrypts now."""
+        return value.startswith(f"{PREFIX}{self._current}:")
+
+    def reseal(self, value: str, context: str) -> str:
+        """The same secret under the current key (for `till keys rotate`)."""
+        return self.encrypt(self.decrypt(value, context), context)
+
     def decrypt(self, value: str, context: str) -> str:
         if not value.startswith(PREFIX):
             raise DataKeyError("value is not encrypted")

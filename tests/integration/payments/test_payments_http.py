@@ -43,3 +43,38 @@ async def test_a_payment_post_without_an_idempotency_key_is_refused(client):
         "/v1/payments", json={"amount": 100, "currency": "usd"}, headers=auth
     )
     assert_problem(response, 400, "idempotency_key_missing")
+
+
+async def test_billing_details_are_kept_but_only_sealed(client):
+    _, auth = await user(client)
+    response = await client.post(
+        "/v1/payment-methods",
+        json={
+            "type": "card",
+            "card": {
+                "number": "4242424242424242",  # pragma: allowlist secret
+                "exp_month": 12,
+                "exp_year": 2031,
+                "cvc": "123",
+            },
+            "billing_details": {"name": "Ada Lovelace", "country": "GB"},
+        },
+        headers=auth,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["billing_details"] == {
+        "name": "Ada Lovelace",
+        "country": "GB",
+    }
+    vault = client.app.state.payment_commands.vault
+    assert (await vault.billing(response.json()["id"])).name == "Ada Lovelace"
+    bad = await client.post(
+        "/v1/payment-methods",
+        json={
+            "type": "bank_transfer",
+            "bank_transfer": {"iban": "DE89370400440532013000"},
+            "billing_details": {"email": "not-an-address"},
+        },
+        headers=auth,
+    )
+    assert_problem(bad, 422, "validation_error", "billing_details.email")

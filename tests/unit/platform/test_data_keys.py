@@ -94,3 +94,13 @@ def test_malformed_settings_are_refused(setting):
     key = new_key_setting("x").split(":")[1]
     with pytest.raises(ValueError):
         DataKeyring.from_setting(setting.format(k=key))
+
+
+def test_reseal_moves_a_value_to_the_current_key():
+    old = new_key_setting("old")
+    value = DataKeyring.from_setting(old).encrypt("JBSWY3DP", "totp:u1")
+    rotated = DataKeyring.from_setting(f"{new_key_setting('new')},{old}")
+    assert not rotated.is_current(value)
+    moved = rotated.reseal(value, "totp:u1")
+    assert rotated.is_current(moved) and moved.startswith("enc:v1:new:")
+    assert rotated.decrypt(moved, "totp:u1") == "JBSWY3DP"

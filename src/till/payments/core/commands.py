@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from till.kernel.idempotency import StoredResponse
 from till.kernel.money import Money
+from till.payments.core.billing import BillingDetails
 from till.payments.core.models import Payment
 from till.payments.core.refunds import Refund
 
@@ -33,6 +34,7 @@ class NewPaymentMethod:
     exp_year: int | None = None
     cvc: str | None = field(default=None, repr=False)
     customer_id: str | None = None
+    billing: BillingDetails | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from till.kernel.errors import ValidationFailed
+from till.payments.core.billing import BillingDetails
 from till.payments.core.cards import CardDetails, iban_valid, require_unexpired
 
 
@@ -18,6 +19,7 @@ class PaymentMethod:
     last4: str = ""
     exp_month: int | None = None
     exp_year: int | None = None
+    billing: BillingDetails | None = None  # personal data: sealed per customer
 
 
 def card_method(

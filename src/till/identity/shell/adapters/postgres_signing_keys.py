@@ -18,6 +18,7 @@ from till.identity.shell.adapters.jwt_codec import JwtAccessTokenCodec, SigningK
 from till.kernel.ids import new_id
 from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
+from till.platform.postgres_reseal import SealedColumn
 
 _LOCK_ID = 0x7E11_0001  # serialises first-start key creation across processes
 ACTIVATION_DELAY = timedelta(minutes=5)
@@ -124,3 +125,8 @@ class KeyringReloader:
             signing, current = await load_signing_keys(conn, self._data_keys)
         self._codec.use_keys(signing, current)
         return True
+
+
+SEALED_COLUMNS = [
+    SealedColumn("signing_keys", "kid", "private_key_pem", "signing-key:{key}")
+]

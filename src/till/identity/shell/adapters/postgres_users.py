@@ -10,6 +10,7 @@ from till.identity.core.email import Email
 from till.identity.core.models import User
 from till.kernel.errors import Conflict
 from till.platform.data_keys import DataKeyring
+from till.platform.postgres_reseal import SealedColumn
 
 _SELECT = (
     "SELECT id, email, name, password_hash, roles, created_at, mfa_enabled, "
@@ -109,3 +110,9 @@ class SqlaUserRepository:
 
     async def save(self, user: User) -> None:
         await self.conn.execute(_UPDATE, _params(user, self.keys))
+
+
+SEALED_COLUMNS = [
+    SealedColumn("users", "id", "totp_secret", "totp_secret:{key}"),
+    SealedColumn("users", "id", "totp_pending_secret", "totp_pending_secret:{key}"),
+]

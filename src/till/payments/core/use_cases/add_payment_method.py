@@ -6,6 +6,7 @@ kept in clear; the number (or IBAN) goes to the vault encrypted; the CVC is
 checked and dropped. A user adds methods for themselves; a service may name
 the customer."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from till.kernel.errors import ValidationFailed
@@ -25,10 +26,14 @@ def payment_method_from(
     """The method to keep and the secret to vault."""
     customer = customer_for(caller, request.customer_id)
     if request.type == "bank_transfer":
-        return bank_transfer_method(method_id, request.secret, customer, now)
-    if request.type != "card":
+        method, secret = bank_transfer_method(method_id, request.secret, customer, now)
+    elif request.type == "card":
+        if request.exp_month is None or request.exp_year is None or request.cvc is None:
+            raise ValidationFailed("a card needs exp_month, exp_year and cvc")
+        card = CardDetails(
+            request.secret, request.exp_month, request.exp_year, request.cvc
+        )
+        method, secret = card_method(method_id, card, customer, now), card.number
+    else:
         raise ValidationFailed("unknown payment method type", param="type")
-    if request.exp_month is None or request.exp_year is None or request.cvc is None:
-        raise ValidationFailed("a card needs exp_month, exp_year and cvc")
-    card = CardDetails(request.secret, request.exp_month, request.exp_year, request.cvc)
-    return card_method(method_id, card, customer, now), card.number
+    return replace(method, billing=request.billing), secret

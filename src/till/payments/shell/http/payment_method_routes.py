@@ -4,6 +4,7 @@ and CVC are never returned, logged or stored in clear."""
 from fastapi import APIRouter, status
 
 from till.kernel.errors import ValidationFailed
+from till.payments.core.billing import BillingDetails
 from till.payments.core.commands import NewPaymentMethod
 from till.payments.core.payment_methods import PaymentMethod
 from till.payments.shell.http.dependencies import (
@@ -38,10 +39,17 @@ def method_out(method: PaymentMethod) -> PaymentMethodOut:
         customer_id=method.customer_id,
         card=card,
         bank_transfer=bank,
+        billing_details=method.billing.to_dict() if method.billing else None,
     )
 
 
+def _billing(body: PaymentMethodRequest) -> BillingDetails | None:
+    given = body.billing_details
+    return None if given is None else BillingDetails(**given.model_dump())
+
+
 def _new_method(body: PaymentMethodRequest) -> NewPaymentMethod:
+    billing = _billing(body)
     if body.type == "card":
         if body.card is None or body.bank_transfer is not None:
             raise ValidationFailed("a card method needs `card` only", param="card")
@@ -53,13 +61,17 @@ def _new_method(body: PaymentMethodRequest) -> NewPaymentMethod:
             card.exp_year,
             card.cvc,
             body.customer_id,
+            billing,
         )
     if body.bank_transfer is None or body.card is not None:
         raise ValidationFailed(
             "a bank transfer method needs `bank_transfer` only", param="bank_transfer"
         )
     return NewPaymentMethod(
-        "bank_transfer", body.bank_transfer.iban, customer_id=body.customer_id
+        "bank_transfer",
+        body.bank_transfer.iban,
+        customer_id=body.customer_id,
+        billing=billing,
     )
 
 
@@ -82,8 +94,13 @@ async def add_payment_method(
             error.param = f"card.{error.param}"
         elif error.param == "iban":
             error.param = "bank_transfer.iban"
+        elif error.param in _BILLING_FIELDS:
+            error.param = f"billing_details.{error.param}"
         raise
     return method_out(method)
 
 
 _CARD_FIELDS = frozenset({"number", "exp_month", "exp_year", "cvc"})
+_BILLING_FIELDS = frozenset(
+    {"name", "email", "line1", "city", "postal_code", "country"}
+)

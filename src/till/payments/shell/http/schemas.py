@@ -24,10 +24,22 @@ class BankTransferIn(StrictRequest):
     iban: str = Field(max_length=42, examples=["DE89370400440532013000"])
 
 
+class BillingDetailsIn(StrictRequest):
+    """Personal data: stored only encrypted under the customer's own key."""
+
+    name: str | None = Field(default=None, max_length=200, examples=["Ada Lovelace"])
+    email: str | None = Field(default=None, max_length=320)
+    line1: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+
+
 class PaymentMethodRequest(StrictRequest):
     type: Literal["card", "bank_transfer"]
     card: CardIn | None = None
     bank_transfer: BankTransferIn | None = None
+    billing_details: BillingDetailsIn | None = None
     customer_id: str | None = Field(
         default=None, max_length=64, description="Services only."
     )
@@ -51,6 +63,7 @@ class PaymentMethodOut(Response):
     customer_id: str | None
     card: CardOut | None = None
     bank_transfer: BankTransferOut | None = None
+    billing_details: dict[str, str] | None = None
 
 
 class PaymentRequest(StrictRequest):
