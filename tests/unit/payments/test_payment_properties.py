@@ -103,8 +103,7 @@ def _run(payment, command):
 
 
 # Few examples per test (the 100 ms unit budget holds under coverage, on a busy
-# machine too); one
-# test per capture method doubles the sequences tried.
+# machine too); one test per capture method doubles the sequences tried.
 @pytest.mark.parametrize("capture", ["automatic", "manual"])
 @settings(max_examples=15, deadline=None, database=None)
 @given(st.integers(min_value=1, max_value=2000), commands)
