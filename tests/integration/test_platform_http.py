@@ -87,11 +87,28 @@ async def test_metrics_are_exported_for_prometheus(client):
     assert 'till_http_requests_total{method="GET",route="/healthz"' in response.text
 
 
-async def test_openapi_is_3_1_and_describes_identity(client):
+async def test_openapi_is_3_1_and_describes_identity_and_payments(client):
     spec = (await client.get("/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
-    for path in ("/v1/auth/login", "/v1/auth/me", "/v1/api-keys", "/readyz"):
+    for path in (
+        "/v1/auth/login",
+        "/v1/auth/me",
+        "/v1/api-keys",
+        "/readyz",
+        "/v1/payment-methods",
+        "/v1/payments",
+        "/v1/payments/{payment_id}/confirm",
+        "/v1/payments/{payment_id}/capture",
+        "/v1/payments/{payment_id}/cancel",
+        "/v1/payments/{payment_id}/refunds",
+        "/v1/payments/{payment_id}/events",
+    ):
         assert path in spec["paths"]
+    create = spec["paths"]["/v1/payments"]["post"]
+    assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PaymentOut"
+    }
+    assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
     assert (await client.get("/docs")).status_code == 200
 
 
