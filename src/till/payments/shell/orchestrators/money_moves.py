@@ -21,6 +21,7 @@ from till.payments.core.gateway import (
 )
 from till.payments.core.models import Payment, Status
 from till.payments.core.notifications import notifications_for
+from till.payments.core.payment_methods import PaymentMethod
 from till.payments.core.ports import PaymentGatewayPort, PaymentMethodVaultPort
 from till.payments.core.refunds import Refund, RefundStatus
 from till.payments.core.use_cases import cancel, capture, charge, refund
@@ -72,10 +73,16 @@ class MoneyMoves:
         return CommandOutcome(shown, response)
 
     async def charge(
-        self, unit: PaymentsUnit, payment: Payment, idempotency: IdempotencyScope
+        self,
+        unit: PaymentsUnit,
+        payment: Payment,
+        idempotency: IdempotencyScope,
+        found: tuple[PaymentMethod, str] | None = None,
     ) -> CommandOutcome:
-        """Ask the processor for a payment recorded as `processing`."""
-        found = await self.vault.get_with_secret(payment.payment_method or "")
+        """Ask the processor for a payment recorded as `processing` (`found`:
+        its method and secret, when the caller has read them already)."""
+        if found is None:
+            found = await self.vault.get_with_secret(payment.payment_method or "")
         if found is None:
             raise NotFound("no such payment method", param="payment_method")
         request = charge.charge_request(payment, *found)

@@ -68,9 +68,11 @@ class PaymentCommands:
             earlier = await unit.load(idempotency.resource_id)
             if earlier is not None:
                 return await self.moves.resume_charge(unit, earlier, idempotency)
-        method = None
+        found = None
         if intent.payment_method is not None:
-            method = await self.vault.get(intent.payment_method)
+            # with its secret: the charge below needs it, one read serves both
+            found = await self.vault.get_with_secret(intent.payment_method)
+        method = None if found is None else found[0]
         now = self.clock.now()
         payment, events = open_payment(
             intent, caller, idempotency.resource_id, method, now
@@ -81,7 +83,7 @@ class PaymentCommands:
             payment, caller, method, None, self.moves.gateway.name, now
         )
         await self.moves.record(unit, 0, confirmed, events + more)
-        return await self.moves.charge(unit, confirmed, idempotency)
+        return await self.moves.charge(unit, confirmed, idempotency, found)
 
     async def confirm_payment(
         self,
@@ -100,12 +102,13 @@ class PaymentCommands:
             raise ValidationFailed(
                 "a payment method is needed to confirm", param="payment_method"
             )
-        method = await self.vault.get(chosen)
+        found = await self.vault.get_with_secret(chosen)
+        method = None if found is None else found[0]
         confirmed, events = start_charge(
             payment, caller, method, chosen, self.moves.gateway.name, self.clock.now()
         )
         await self.moves.record(unit, payment.version, confirmed, events)
-        return await self.moves.charge(unit, confirmed, idempotency)
+        return await self.moves.charge(unit, confirmed, idempotency, found)
 
     async def capture_payment(
         self,
