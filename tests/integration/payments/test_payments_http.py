@@ -78,3 +78,16 @@ async def test_billing_details_are_kept_but_only_sealed(client):
         headers=auth,
     )
     assert_problem(bad, 422, "validation_error", "billing_details.email")
+
+
+async def test_metadata_is_bounded_like_stripes(client):
+    _, auth = await user(client)
+    for metadata in ({"k" * 41: "v"}, {"k": "v" * 501}, {"k": 1}):
+        response = await client.post(
+            "/v1/payments",
+            json={"amount": 100, "currency": "usd", "metadata": metadata},
+            headers=auth | key(),
+        )
+        assert_problem(response, 422, "validation_error")
+    kept = await pay(client, auth, metadata={"order": "A-1"}, description="tea")
+    assert (kept["metadata"], kept["description"]) == ({"order": "A-1"}, "tea")

@@ -1,7 +1,7 @@
 """Request and response bodies of the payments API (the OpenAPI schemas).
 Requests are strict: unknown fields → 422, no coercion ("10" is not 10)."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -10,7 +10,11 @@ from till.platform.schemas import Response, StrictRequest
 Currency = Field(
     min_length=3, max_length=3, examples=["usd"], description="ISO 4217, lowercase"
 )
-Metadata = dict[str, str]
+# Stripe's bounds: up to 50 keys of ≤ 40 characters, values of ≤ 500.
+Metadata = dict[
+    Annotated[str, Field(min_length=1, max_length=40)],
+    Annotated[str, Field(max_length=500)],
+]
 
 
 class CardIn(StrictRequest):
