@@ -9,6 +9,8 @@ a short tombstone that `SET NX` cannot overwrite. L1 is trusted only while the
 invalidation channel is in sync; without Redis only L1 exists and every
 invalidation is local (one process)."""
 
+import os
+import secrets
 import time
 from collections import OrderedDict
 
@@ -75,6 +77,9 @@ class TwoLevelCache:
         self.fanout: RedisFanout | None = None
         self._hits = self._lookups = 0
         self._pending: set[str] = set()  # invalidations Redis did not take yet
+        # Messages carry their sender, so a process skips its own (it dropped
+        # those entries before publishing).
+        self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
         if redis is not None:
             self.fanout = RedisFanout(
                 redis, prefix + "cache-invalidations", self._heard, self._resync
@@ -129,7 +134,7 @@ class TwoLevelCache:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for key in wanted:
                     pipe.set(self.prefix + key, TOMBSTONE, ex=TOMBSTONE_SECONDS)
-                pipe.publish(self.fanout.channel, "\n".join(wanted))
+                pipe.publish(self.fanout.channel, "\n".join([self._origin, *wanted]))
                 await pipe.execute()
         except RedisError:
             # Kept and sent with the next invalidation or on resync; meanwhile
@@ -144,8 +149,11 @@ class TwoLevelCache:
         return self.fanout is None or self.fanout.in_sync
 
     def _heard(self, data: bytes) -> None:
+        origin, *keys = data.decode().split("\n")
+        if origin == self._origin:
+            return
         now = time.monotonic()
-        for key in data.decode().split("\n"):
+        for key in keys:
             self.local.drop(key, now)
 
     async def _resync(self) -> None:

@@ -17,8 +17,12 @@ class InfraSettings(BaseSettings):
     redis_url: str | None = None
     rabbitmq_url: str | None = None
     till_data_dir: Path = Path(".till")
-    till_db_pool_size: int = 10
-    till_db_max_overflow: int = 10
+    # Connections per process, all kept open: overflow connections are closed
+    # on every check-in, and under load that churn (a PostgreSQL backend forked
+    # per burst) halved payment throughput (docs/benchmarks.md). N processes
+    # need N × pool_size connections (PgBouncer: its default_pool_size).
+    till_db_pool_size: int = 20
+    till_db_max_overflow: int = 0
     till_redis_prefix: str = "till:"
     till_log_level: str = "info"
     # Keys for secrets at rest, `kid:base64key,...` (first encrypts); unset: a key

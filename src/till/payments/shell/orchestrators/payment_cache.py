@@ -54,7 +54,11 @@ class InvalidatingUnit:
         self, before_version: int, after: Payment, events: list[PaymentEvent]
     ) -> None:
         await self.unit.record(before_version, after, events)
-        if events:
+        if not events:
+            return
+        if before_version == 0:  # a new payment: no one can have cached it yet
+            await self.cache.invalidate([history_key(after.customer_id)])
+        else:
             await self.cache.invalidate(
                 [payment_key(after.id), history_key(after.customer_id)]
             )
