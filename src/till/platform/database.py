@@ -6,6 +6,7 @@ transaction use `read()`.
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -36,6 +37,14 @@ class Database:
         """Autocommit: single statements, no BEGIN/ROLLBACK round trips."""
         async with self._autocommit.connect() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def driver(self) -> AsyncIterator[Any]:
+        """The pooled connection's asyncpg connection, for hot-path statements
+        (each its own transaction: asyncpg runs outside one unless told)."""
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from till.kernel.idempotency import StoredResponse
 from till.platform.database import Database
+from till.platform.driver_statements import Statement, row
 from till.platform.idempotency import (
     LEASE,
     RETENTION,
@@ -20,7 +21,7 @@ from till.platform.idempotency import (
 
 # A key is taken over when its record expired, or when it is still running with
 # its lease ended and the same fingerprint (a retry of a request that stopped).
-_RESERVE = text(
+_RESERVE = Statement.of(
     """
     INSERT INTO idempotency_keys AS k (caller, key, fingerprint, state,
         resource_id, locked_until, created_at, expires_at)
@@ -40,7 +41,7 @@ _RESERVE = text(
     RETURNING resource_id, (resource_id <> :rid) AS resumed
     """
 )
-_EXISTING = text(
+_EXISTING = Statement.of(
     "SELECT fingerprint, state, response_status, response_type, response_body "
     "FROM idempotency_keys WHERE caller = :caller AND key = :key"
 )
@@ -97,11 +98,11 @@ class PostgresIdempotencyStore:
             "lease": now + LEASE,
             "expires": now + RETENTION,
         }
-        async with self.database.read() as conn:
-            row = (await conn.execute(_RESERVE, params)).first()
-            if row is not None:
-                return Reserved(row.resource_id, bool(row.resumed))
-            found = (await conn.execute(_EXISTING, params)).first()
+        async with self.database.driver() as conn:
+            taken = row(await conn.fetchrow(_RESERVE.sql, *_RESERVE.args(params)))
+            if taken is not None:
+                return Reserved(taken.resource_id, bool(taken.resumed))
+            found = row(await conn.fetchrow(_EXISTING.sql, *_EXISTING.args(params)))
         if found is None:  # expired and deleted in between: a rare race
             raise IdempotencyKeyInUse()
         if bytes(found.fingerprint) != fingerprint:

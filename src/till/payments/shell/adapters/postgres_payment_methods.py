@@ -11,6 +11,7 @@ from till.payments.core.payment_methods import PaymentMethod
 from till.platform.customer_keys import CustomerKeys
 from till.platform.data_keys import DataKeyring
 from till.platform.database import Database
+from till.platform.driver_statements import Statement, row
 from till.platform.postgres_reseal import SealedColumn
 
 _INSERT = text(
@@ -22,7 +23,7 @@ _INSERT = text(
 _BILLING = text(
     "SELECT billing_sealed, billing_subject FROM payment_methods WHERE id = :id"
 )
-_GET = text(
+_GET = Statement.of(
     "SELECT id, type, customer_id, brand, last4, exp_month, exp_year, created_at, "
     "sealed_number FROM payment_methods WHERE id = :id"
 )
@@ -95,14 +96,14 @@ class SqlaPaymentMethodVault:
         self, method_id: str, reveal: bool = True
     ) -> tuple[PaymentMethod, str] | None:
         """The secret is for the gateway call only; never a response or a log."""
-        async with self.database.read() as conn:
-            row = (await conn.execute(_GET, {"id": method_id})).first()
-        if row is None:
+        async with self.database.driver() as conn:
+            found = row(await conn.fetchrow(_GET.sql, method_id))
+        if found is None:
             return None
         secret = ""
         if reveal:
-            secret = self.keys.decrypt(row.sealed_number, _context(method_id))
-        return _method(row), secret
+            secret = self.keys.decrypt(found.sealed_number, _context(method_id))
+        return _method(found), secret
 
     async def billing(self, method_id: str) -> BillingDetails | None:
         """The method's billing details; None when there are none or they

@@ -6,10 +6,6 @@ A second `record` in the same command (after a processor call) is a second
 statement, so the attempt is on record before the processor is asked."""
 
 import json
-from typing import Any
-
-from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from till.kernel.idempotency import StoredResponse
 from till.payments.core.audit import GENESIS
@@ -30,10 +26,11 @@ from till.payments.shell.adapters.postgres_payment_rows import (
     row_params,
 )
 from till.platform.database import Database
+from till.platform.driver_statements import Statement, UniqueViolation, row
 from till.platform.postgres_idempotency import COMPLETE, completion_params
 
-_COMPLETE = text(COMPLETE)
-_LOAD = text(f"SELECT {SELECT} FROM payments WHERE id = :id")  # noqa: S608  # nosec B608
+_COMPLETE = Statement.of(COMPLETE)
+_LOAD = Statement.of(f"SELECT {SELECT} FROM payments WHERE id = :id")  # noqa: S608  # nosec B608
 _EVENTS = """ev AS (
     INSERT INTO payment_events (stream_id, version, type, at, amount, data,
         prev_hash, hash)
@@ -51,13 +48,13 @@ _OUTBOX = """ob AS (
     RETURNING 1)"""
 
 
-def _statement(with_outbox: bool, with_idempotency: bool) -> Any:
+def _statement(with_outbox: bool, with_idempotency: bool) -> Statement:
     parts = [_EVENTS, f"proj AS ({UPSERT} RETURNING 1)"]
     if with_outbox:
         parts.append(_OUTBOX)
     if with_idempotency:
         parts.append(f"idem AS ({COMPLETE} RETURNING 1)")
-    return text("WITH " + ",\n".join(parts) + "\nSELECT count(*) FROM ev")  # nosec B608
+    return Statement.of("WITH " + ",\n".join(parts) + "\nSELECT count(*) FROM ev")  # nosec B608
 
 
 _STATEMENTS = {(o, i): _statement(o, i) for o in (False, True) for i in (False, True)}
@@ -73,12 +70,12 @@ class SqlaPaymentTransactions:
         self._response: tuple[str, str, StoredResponse] | None = None
 
     async def load(self, payment_id: str) -> Payment | None:
-        async with self.database.read() as conn:
-            row = (await conn.execute(_LOAD, {"id": payment_id})).first()
-        if row is None:
+        async with self.database.driver() as conn:
+            found = row(await conn.fetchrow(_LOAD.sql, payment_id))
+        if found is None:
             return None
-        self._hashes[payment_id] = bytes(row.last_hash or GENESIS)
-        return payment_from_row(row)
+        self._hashes[payment_id] = bytes(found.last_hash or GENESIS)
+        return payment_from_row(found)
 
     async def events(self, payment_id: str) -> list[PaymentEvent]:
         async with self.database.read() as conn:
@@ -96,38 +93,38 @@ class SqlaPaymentTransactions:
     ) -> None:
         if not events:  # nothing happened: only the response to store
             if self._response is not None:
-                async with self.database.read() as conn:
-                    await conn.execute(_COMPLETE, completion_params(*self._response))
+                done = completion_params(*self._response)
+                async with self.database.driver() as conn:
+                    await conn.execute(_COMPLETE.sql, *_COMPLETE.args(done))
             self._outbox, self._response = [], None
             return
-        async with self.database.read() as conn:
-            prev = self._hashes.get(after.id)
-            if prev is None:
-                prev = (
-                    GENESIS if before_version == 0 else await last_hash(conn, after.id)
-                )
-            links = chained(before_version, events, prev)
-            params = row_params(after, links[-1][3]) | {
-                "ev_v": [v for v, _, _, _ in links],
-                "ev_t": [e.type for _, e, _, _ in links],
-                "ev_a": [e.at for _, e, _, _ in links],
-                "ev_m": [e.amount for _, e, _, _ in links],
-                "ev_d": [event_json(e) for _, e, _, _ in links],
-                "ev_p": [p for _, _, p, _ in links],
-                "ev_h": [h for _, _, _, h in links],
+        prev = self._hashes.get(after.id)
+        if prev is None and before_version > 0:
+            async with self.database.read() as conn:
+                prev = await last_hash(conn, after.id)
+        links = chained(before_version, events, prev or GENESIS)
+        params = row_params(after, links[-1][3]) | {
+            "ev_v": [v for v, _, _, _ in links],
+            "ev_t": [e.type for _, e, _, _ in links],
+            "ev_a": [e.at for _, e, _, _ in links],
+            "ev_m": [e.amount for _, e, _, _ in links],
+            "ev_d": [event_json(e) for _, e, _, _ in links],
+            "ev_p": [p for _, _, p, _ in links],
+            "ev_h": [h for _, _, _, h in links],
+        }
+        if self._outbox:
+            params |= {
+                "ob_i": [n.event_id for n in self._outbox],
+                "ob_t": [n.type for n in self._outbox],
+                "ob_p": [json.dumps(n.payload) for n in self._outbox],
             }
-            if self._outbox:
-                params |= {
-                    "ob_i": [n.event_id for n in self._outbox],
-                    "ob_t": [n.type for n in self._outbox],
-                    "ob_p": [json.dumps(n.payload) for n in self._outbox],
-                }
-            if self._response is not None:
-                params |= completion_params(*self._response)
-            statement = _STATEMENTS[(bool(self._outbox), self._response is not None)]
-            try:
-                await conn.execute(statement, params)
-            except IntegrityError as error:
-                raise StreamConflict(after.id) from error
+        if self._response is not None:
+            params |= completion_params(*self._response)
+        statement = _STATEMENTS[(bool(self._outbox), self._response is not None)]
+        try:
+            async with self.database.driver() as conn:
+                await conn.execute(statement.sql, *statement.args(params))
+        except UniqueViolation as error:
+            raise StreamConflict(after.id) from error
         self._hashes[after.id] = links[-1][3]
         self._outbox, self._response = [], None
