@@ -17,6 +17,7 @@ class PaymentsStore:
     outbox: list[Notification] = field(default_factory=list)
     responses: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     records: int = 0
+    settled: int = 0
 
 
 class FakePaymentsUnit:
@@ -38,6 +39,9 @@ class FakePaymentsUnit:
 
     def respond(self, caller: str, key: str, response: StoredResponse) -> None:
         self._response = (caller, key, response)
+
+    async def settle(self) -> None:
+        self.store.settled += 1
 
     async def record(
         self, before_version: int, after: Payment, events: list[PaymentEvent]

@@ -24,11 +24,9 @@ async def test_create_and_confirm_records_twice_around_the_processor_call():
     types = [e.type for e in rig.store.streams[payment.id]]
     assert types == ["payment.created", "payment.processing", "payment.completed"]
     assert [n.type for n in rig.store.outbox] == types
-    assert rig.cache.invalidated == [  # a new payment: only the history at first
-        "history:usr_a",
-        f"payment:{payment.id}",
-        "history:usr_a",
-    ]
+    # one invalidation when the command ends, for both records
+    assert rig.cache.invalidated == [f"payment:{payment.id}", "history:usr_a"]
+    assert rig.store.settled == 1
     assert outcome.response in rig.store.responses.values()
 
 
@@ -142,3 +140,12 @@ def _intent(**kw):
 
 def _refunder():
     return Caller("service", "key_2", scopes=frozenset({"refunds:write"}))
+
+
+async def test_a_failed_command_still_drops_what_it_recorded():
+    rig = Rig()
+    method = await rig.card(UNAVAILABLE_CARD)
+    with pytest.raises(GatewayUnavailable):
+        await rig.pay(payment_method=method, confirm=True)
+    (payment,) = rig.store.payments.values()
+    assert rig.cache.invalidated == [f"payment:{payment.id}", "history:usr_a"]

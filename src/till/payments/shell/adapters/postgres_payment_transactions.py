@@ -84,6 +84,9 @@ class SqlaPaymentTransactions:
     def publish(self, notifications: list[Notification]) -> None:
         self._outbox += notifications
 
+    async def settle(self) -> None:
+        """Nothing to do after a command: every record committed itself."""
+
     def respond(self, caller: str, key: str, response: StoredResponse) -> None:
         """Store this idempotent response with the next `record`."""
         self._response = (caller, key, response)

@@ -32,11 +32,13 @@ def history_key(customer_id: str | None) -> str:
 
 
 class InvalidatingUnit:
-    """A PaymentsUnit whose records drop the payment's cache entries."""
+    """A PaymentsUnit whose records drop the payment's cache entries when the
+    command settles."""
 
     def __init__(self, unit: PaymentsUnit, cache: ReadCache) -> None:
         self.unit = unit
         self.cache = cache
+        self._stale: list[str] = []
 
     async def load(self, payment_id: str) -> Payment | None:
         return await self.unit.load(payment_id)
@@ -56,9 +58,14 @@ class InvalidatingUnit:
         await self.unit.record(before_version, after, events)
         if not events:
             return
-        if before_version == 0:  # a new payment: no one can have cached it yet
-            await self.cache.invalidate([history_key(after.customer_id)])
-        else:
-            await self.cache.invalidate(
-                [payment_key(after.id), history_key(after.customer_id)]
-            )
+        for key in (payment_key(after.id), history_key(after.customer_id)):
+            if key not in self._stale:
+                self._stale.append(key)
+
+    async def settle(self) -> None:
+        """One invalidation per command, before it answers (a command that
+        records twice around a processor call drops its keys once)."""
+        await self.unit.settle()
+        if self._stale:
+            stale, self._stale = self._stale, []
+            await self.cache.invalidate(stale)

@@ -4,6 +4,8 @@ records: the attempt (or reservation) first, the answer after, so a crash or a
 timeout in between leaves a trail, never a double charge (the processor is
 asked under keys derived from the payment or refund)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from till.kernel.clock import Clock
@@ -49,6 +51,14 @@ class PaymentCommands:
         self.clock = clock
         self.moves = MoneyMoves(gateway, vault, clock, rules.refund_mfa_threshold)
 
+    @asynccontextmanager
+    async def _unit(self) -> AsyncIterator[PaymentsUnit]:
+        unit = self.units()
+        try:
+            yield unit
+        finally:
+            await unit.settle()
+
     async def add_payment_method(
         self, caller: Caller, request: NewPaymentMethod
     ) -> PaymentMethod:
@@ -63,27 +73,27 @@ class PaymentCommands:
         self, caller: Caller, intent: PaymentIntent, idempotency: IdempotencyScope
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        unit = self.units()
-        if idempotency.resumed:
-            earlier = await unit.load(idempotency.resource_id)
-            if earlier is not None:
-                return await self.moves.resume_charge(unit, earlier, idempotency)
-        found = None
-        if intent.payment_method is not None:
-            # with its secret: the charge below needs it, one read serves both
-            found = await self.vault.get_with_secret(intent.payment_method)
-        method = None if found is None else found[0]
-        now = self.clock.now()
-        payment, events = open_payment(
-            intent, caller, idempotency.resource_id, method, now
-        )
-        if not intent.confirm:
-            return await self.moves.finish(unit, 0, payment, events, idempotency)
-        confirmed, more = start_charge(
-            payment, caller, method, None, self.moves.gateway.name, now
-        )
-        await self.moves.record(unit, 0, confirmed, events + more)
-        return await self.moves.charge(unit, confirmed, idempotency, found)
+        async with self._unit() as unit:
+            if idempotency.resumed:
+                earlier = await unit.load(idempotency.resource_id)
+                if earlier is not None:
+                    return await self.moves.resume_charge(unit, earlier, idempotency)
+            found = None
+            if intent.payment_method is not None:
+                # with its secret: the charge below needs it, one read serves both
+                found = await self.vault.get_with_secret(intent.payment_method)
+            method = None if found is None else found[0]
+            now = self.clock.now()
+            payment, events = open_payment(
+                intent, caller, idempotency.resource_id, method, now
+            )
+            if not intent.confirm:
+                return await self.moves.finish(unit, 0, payment, events, idempotency)
+            confirmed, more = start_charge(
+                payment, caller, method, None, self.moves.gateway.name, now
+            )
+            await self.moves.record(unit, 0, confirmed, events + more)
+            return await self.moves.charge(unit, confirmed, idempotency, found)
 
     async def confirm_payment(
         self,
@@ -93,22 +103,27 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        unit = self.units()
-        payment = await _visible(unit, caller, payment_id)
-        if idempotency.resumed and payment.status is Status.PROCESSING:
-            return await self.moves.resume_charge(unit, payment, idempotency)
-        chosen = payment_method or payment.payment_method
-        if chosen is None:
-            raise ValidationFailed(
-                "a payment method is needed to confirm", param="payment_method"
+        async with self._unit() as unit:
+            payment = await _visible(unit, caller, payment_id)
+            if idempotency.resumed and payment.status is Status.PROCESSING:
+                return await self.moves.resume_charge(unit, payment, idempotency)
+            chosen = payment_method or payment.payment_method
+            if chosen is None:
+                raise ValidationFailed(
+                    "a payment method is needed to confirm", param="payment_method"
+                )
+            found = await self.vault.get_with_secret(chosen)
+            method = None if found is None else found[0]
+            confirmed, events = start_charge(
+                payment,
+                caller,
+                method,
+                chosen,
+                self.moves.gateway.name,
+                self.clock.now(),
             )
-        found = await self.vault.get_with_secret(chosen)
-        method = None if found is None else found[0]
-        confirmed, events = start_charge(
-            payment, caller, method, chosen, self.moves.gateway.name, self.clock.now()
-        )
-        await self.moves.record(unit, payment.version, confirmed, events)
-        return await self.moves.charge(unit, confirmed, idempotency, found)
+            await self.moves.record(unit, payment.version, confirmed, events)
+            return await self.moves.charge(unit, confirmed, idempotency, found)
 
     async def capture_payment(
         self,
@@ -118,17 +133,17 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        unit = self.units()
-        payment = await _visible(unit, caller, payment_id)
-        return await self.moves.capture(unit, payment, caller, amount, idempotency)
+        async with self._unit() as unit:
+            payment = await _visible(unit, caller, payment_id)
+            return await self.moves.capture(unit, payment, caller, amount, idempotency)
 
     async def cancel_payment(
         self, caller: Caller, payment_id: str, idempotency: IdempotencyScope
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        unit = self.units()
-        payment = await _visible(unit, caller, payment_id)
-        return await self.moves.cancel(unit, payment, caller, idempotency)
+        async with self._unit() as unit:
+            payment = await _visible(unit, caller, payment_id)
+            return await self.moves.cancel(unit, payment, caller, idempotency)
 
     async def refund_payment(
         self,
@@ -138,9 +153,9 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "refunds:write")
-        unit = self.units()
-        payment = await _visible(unit, caller, payment_id)
-        return await self.moves.refund(unit, payment, caller, request, idempotency)
+        async with self._unit() as unit:
+            payment = await _visible(unit, caller, payment_id)
+            return await self.moves.refund(unit, payment, caller, request, idempotency)
 
 
 async def _visible(unit: PaymentsUnit, caller: Caller, payment_id: str) -> Payment:

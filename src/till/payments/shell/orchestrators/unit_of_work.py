@@ -16,5 +16,9 @@ class PaymentsUnit(TransactionRepositoryPort, NotificationPublisherPort, Protoco
     def respond(self, caller: str, key: str, response: StoredResponse) -> None:
         """Store this idempotent response with the next `record`."""
 
+    async def settle(self) -> None:
+        """The command is over (answered or failed): after-commit work, such as
+        dropping cached copies of what it changed, happens now, once."""
+
 
 PaymentsUnitFactory = Callable[[], PaymentsUnit]
