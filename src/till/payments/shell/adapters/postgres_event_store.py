@@ -6,6 +6,7 @@ import json
 from itertools import groupby
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -52,7 +53,7 @@ def chained(
 
 
 def event_json(event: PaymentEvent) -> str:
-    return json.dumps(event.data, sort_keys=True, default=str)
+    return orjson.dumps(event.data, option=orjson.OPT_SORT_KEYS, default=str).decode()
 
 
 async def last_hash(conn: AsyncConnection, stream_id: str) -> bytes:

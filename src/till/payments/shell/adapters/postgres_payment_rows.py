@@ -5,6 +5,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from till.kernel.money import Currency, Money
 from till.payments.core.models import Payment, Status
 from till.payments.core.refunds import Refund, RefundStatus
@@ -55,12 +57,14 @@ def row_params(payment: Payment, last_hash: bytes) -> dict[str, Any]:
         "amount_refunded": payment.amount_refunded,
         "failure_code": payment.failure_code,
         "failure_message": payment.failure_message,
-        "metadata": json.dumps(payment.metadata, sort_keys=True),
+        "metadata": orjson.dumps(
+            payment.metadata, option=orjson.OPT_SORT_KEYS
+        ).decode(),
         "description": payment.description,
         "payment_method": payment.payment_method,
         "gateway": payment.gateway,
         "gateway_reference": payment.gateway_reference,
-        "refunds": json.dumps([_refund_json(r) for r in payment.refunds]),
+        "refunds": orjson.dumps([_refund_json(r) for r in payment.refunds]).decode(),
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
         "version": payment.version,

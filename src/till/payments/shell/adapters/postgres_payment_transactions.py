@@ -5,7 +5,7 @@ round trip, atomic without BEGIN/COMMIT (a statement is its own transaction).
 A second `record` in the same command (after a processor call) is a second
 statement, so the attempt is on record before the processor is asked."""
 
-import json
+import orjson
 
 from till.kernel.idempotency import StoredResponse
 from till.payments.core.audit import GENESIS
@@ -119,7 +119,7 @@ class SqlaPaymentTransactions:
             params |= {
                 "ob_i": [n.event_id for n in self._outbox],
                 "ob_t": [n.type for n in self._outbox],
-                "ob_p": [json.dumps(n.payload) for n in self._outbox],
+                "ob_p": [orjson.dumps(n.payload).decode() for n in self._outbox],
             }
         if self._response is not None:
             params |= completion_params(*self._response)
