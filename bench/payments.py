@@ -241,6 +241,31 @@ async def _open_loop(
     ).run()
 
 
+async def cache_lookups(base_url: str) -> dict[str, float]:
+    """till_cache_lookups_total by label set, scraped from /metrics."""
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        text = (await http.get("/metrics")).text
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("till_cache_lookups_total{"):
+            labels, value = line.rsplit(" ", 1)
+            counts[labels] = float(value)
+    return counts
+
+
+def cache_report(before: dict[str, float], after: dict[str, float]) -> str:
+    """The hit ratio of the lookups made between two scrapes."""
+    delta = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    total = sum(delta.values())
+    hits = sum(v for k, v in delta.items() if 'result="hit"' in k)
+    by_level = ", ".join(
+        f"{k[len('till_cache_lookups_total') :]} {v:.0f}"
+        for k, v in sorted(delta.items())
+    )
+    ratio = 100 * hits / total if total else 0.0
+    return f"cache     hit ratio {ratio:.1f}% of {total:.0f} lookups ({by_level})"
+
+
 async def scenario_run(args: argparse.Namespace, target: Target) -> None:
     started = time.perf_counter()
     run_id = secrets.token_hex(4)
@@ -277,11 +302,13 @@ async def scenario_run(args: argparse.Namespace, target: Target) -> None:
                 target, requests, [200], args, rates[0], args.warmup, "", False
             )
         for step, rate in enumerate(rates):
+            before = await cache_lookups(args.base_url)
             await _measured(
                 args,
                 "open",
                 _open_loop(target, requests, [200], args, rate, args.duration, label),
             )
+            print(cache_report(before, await cache_lookups(args.base_url)))
             if step + 1 < len(rates):
                 await asyncio.sleep(args.pause)
         return
