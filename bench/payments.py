@@ -308,7 +308,8 @@ async def scenario_run(args: argparse.Namespace, target: Target) -> None:
                 "open",
                 _open_loop(target, requests, [200], args, rate, args.duration, label),
             )
-            print(cache_report(before, await cache_lookups(args.base_url)))
+            report = cache_report(before, await cache_lookups(args.base_url))
+            print(report, file=sys.stderr)
             if step + 1 < len(rates):
                 await asyncio.sleep(args.pause)
         return

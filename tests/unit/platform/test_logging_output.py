@@ -25,3 +25,12 @@ def test_secret_fields_are_redacted_in_the_output(capsys):
     structlog.get_logger("test").info("login", password=secret, user="u1")
     out = capsys.readouterr().out
     assert "hunter2hunter2" not in out and '"user": "u1"' in out
+
+
+def test_digit_runs_that_are_not_card_numbers_stay_readable(capsys):
+    configure_logging("info")
+    request_id = "f18c1234567890123f6b0d0e801328d"  # 13 digits, fails Luhn
+    structlog.get_logger("test").info("request", request_id=request_id, pan=None)
+    structlog.get_logger("test").info(f"paid with 4242 4242 4242 4242 ({request_id})")
+    out = capsys.readouterr().out
+    assert out.count(request_id) == 2 and "4242 4242" not in out
