@@ -26,6 +26,7 @@ from till.payments.shell.adapters.postgres_payment_transactions import (
 )
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
 from till.payments.shell.adapters.stripe_gateway import StripeGateway
+from till.payments.shell.orchestrators.gateway_deadline import DeadlineGateway
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
     PaymentCommands,
@@ -116,7 +117,7 @@ async def wire_payments(
     app.state.payment_commands = PaymentCommands(
         unit,
         vault,
-        gateway,
+        DeadlineGateway(gateway, settings.gateway_deadline_seconds),
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
     )

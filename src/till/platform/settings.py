@@ -76,7 +76,9 @@ class PaymentSettings(BaseSettings):
         default=None, validation_alias="STRIPE_API_KEY"
     )
     stripe_api_base: str = "https://api.stripe.com"
-    gateway_timeout_seconds: float = 10.0
+    gateway_timeout_seconds: float = 10.0  # per attempt (Stripe)
+    # One processor call, retries included: past it the outcome is unknown.
+    gateway_deadline_seconds: float = Field(default=30.0, gt=0)
     # The sandbox's fault injection (seconds, probabilities).
     sandbox_latency_seconds: float = 0.0
     sandbox_timeout_rate: float = 0.0
