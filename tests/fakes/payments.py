@@ -48,6 +48,7 @@ class FakePaymentsUnit:
     ) -> None:
         stream = self.store.streams.setdefault(after.id, [])
         if events and len(stream) != before_version:
+            self._outbox, self._response = [], None
             raise StreamConflict(after.id)
         stream += events
         if events:

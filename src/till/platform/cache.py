@@ -99,6 +99,8 @@ class TwoLevelCache:
         return time.monotonic()
 
     async def get(self, key: str) -> bytes | None:
+        if key in self._pending:
+            return None  # its invalidation has not reached Redis yet: no cache
         if self._l1_trusted():
             found = self.local.get(key, time.monotonic())
             if found is not None:

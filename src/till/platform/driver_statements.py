@@ -17,6 +17,8 @@ import asyncpg  # type: ignore[import-untyped]
 UniqueViolation: type[Exception] = asyncpg.UniqueViolationError
 
 _NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_LITERAL = re.compile(r"'[^']*'")  # in order, so each match is one literal
+_NUMBERED = re.compile(r"\$\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,10 @@ class Statement:
 
     @classmethod
     def of(cls, named_sql: str) -> "Statement":
+        literals = (m.group() for m in _LITERAL.finditer(named_sql))
+        if any(_NAME.search(text) for text in literals) or _NUMBERED.search(named_sql):
+            # a `:word` inside a literal would be taken for a parameter
+            raise ValueError("bind values with a `:` (and no `$n`) as parameters")
         names: list[str] = []
 
         def number(match: re.Match[str]) -> str:

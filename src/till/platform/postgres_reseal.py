@@ -25,13 +25,15 @@ async def reseal_column(
     database: Database, keys: DataKeyring, sealed: SealedColumn
 ) -> int:
     """Re-encrypt the column's values not under the current key; the count."""
-    current = f"{PREFIX}{keys.current}:%"
+    current = f"{PREFIX}{keys.current}:"
     t, k, c = sealed.table, sealed.key_column, sealed.column
     # Identifiers come from the contexts' constant declarations; values bind.
+    # Plain FOR UPDATE (not SKIP LOCKED): a row locked by a writer is waited
+    # for, never skipped, so no value is left under a key about to be removed.
     select = text(
         f"SELECT {k} AS key, {c} AS value FROM {t} "  # noqa: S608  # nosec B608
-        f"WHERE {c} IS NOT NULL AND {c} NOT LIKE :current "
-        f"ORDER BY {k} LIMIT :batch FOR UPDATE SKIP LOCKED"
+        f"WHERE {c} IS NOT NULL AND NOT starts_with({c}, :current) "
+        f"ORDER BY {k} LIMIT :batch FOR UPDATE"
     )
     update = text(f"UPDATE {t} SET {c} = :value WHERE {k} = :key")  # noqa: S608  # nosec B608
     done = 0

@@ -78,7 +78,9 @@ class PaymentSettings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     gateway_timeout_seconds: float = 10.0  # per attempt (Stripe)
     # One processor call, retries included: past it the outcome is unknown.
-    gateway_deadline_seconds: float = Field(default=30.0, gt=0)
+    # Kept well under the Idempotency-Key lease (60 s), so a retry cannot take
+    # over a request that is still running.
+    gateway_deadline_seconds: float = Field(default=30.0, gt=0, le=45)
     # The sandbox's fault injection (seconds, probabilities).
     sandbox_latency_seconds: float = 0.0
     sandbox_timeout_rate: float = 0.0

@@ -15,3 +15,12 @@ def test_names_are_numbered_in_order_and_reused():
 
 def test_a_record_reads_like_a_row():
     assert row({"id": "pay_1"}).id == "pay_1" and row(None) is None
+
+
+def test_parameters_inside_literals_or_numbered_ones_are_refused():
+    import pytest
+
+    assert Statement.of("SELECT 'done', ':' FROM t WHERE a = :a").names == ("a",)
+    for sql in ("SELECT ':c' FROM t", "SELECT $1, :a"):
+        with pytest.raises(ValueError):
+            Statement.of(sql)

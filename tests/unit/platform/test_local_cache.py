@@ -1,5 +1,7 @@
 """L1: TTL, bounded size, and no stale value stored after an invalidation."""
 
+from redis.exceptions import RedisError
+
 from till.platform.cache import LocalCache, TwoLevelCache
 
 
@@ -33,3 +35,24 @@ async def test_without_redis_the_process_cache_is_the_only_level():
     assert await cache.get("k") == b"v"
     await cache.invalidate(["k"])
     assert await cache.get("k") is None
+
+
+class _RedisDown:
+    """Every call fails as an unreachable Redis does."""
+
+    def pipeline(self, transaction=False):
+        raise RedisError("down")
+
+    async def get(self, key):
+        raise RedisError("down")
+
+    async def set(self, *args, **kwargs):
+        raise RedisError("down")
+
+
+async def test_a_key_whose_invalidation_is_pending_is_never_served():
+    cache = TwoLevelCache(LocalCache(30), _RedisDown(), "t:")  # type: ignore[arg-type]
+    await cache.invalidate(["payment:1"])  # Redis did not take it
+    cache.local.put("payment:1", b"old", token=-1.0, now=0.0)  # as if kept
+    assert await cache.get("payment:1") is None
+    assert "payment:1" in cache._pending

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from till.kernel.errors import InvalidState, ValidationFailed
+from till.kernel.errors import Conflict, InvalidState, ValidationFailed
 from till.kernel.money import Currency, Money
 from till.payments.core import events as ev
 from till.payments.core.errors import AmountTooLarge
@@ -67,6 +67,9 @@ class Payment:
     gateway: str | None = None  # the processor that got the payment
     gateway_reference: str | None = None  # its id for the charge
     refunds: tuple[Refund, ...] = ()
+    # A capture or void asked of the processor and not answered yet: another
+    # such request waits (409) until it is settled, so the two never race there.
+    pending_operation: str | None = None
 
     @property
     def currency(self) -> Currency:
@@ -137,12 +140,31 @@ class Payment:
         self._require("reject", Status.REQUIRES_REVIEW)
         return self._emit(ev.CANCELED, at, reason="review_rejected")
 
+    def request_processor(
+        self, operation: str, at: datetime, amount: int = 0
+    ) -> tuple["Payment", list[PaymentEvent]]:
+        """Record that a capture or void is being asked of the processor, before
+        asking: the attempt is on record whatever happens next."""
+        self._require(operation, Status.REQUIRES_CAPTURE)
+        self._no_other_operation(operation)
+        return self._emit(
+            ev.PROCESSOR_PENDING, at, amount, operation=operation, reason="requested"
+        )
+
+    def _no_other_operation(self, operation: str) -> None:
+        if self.pending_operation not in (None, operation):
+            raise Conflict(
+                f"a {self.pending_operation} is in progress at the processor; "
+                "retry once it is settled"
+            )
+
     def capture(
         self, at: datetime, amount: int | None = None
     ) -> tuple["Payment", list[PaymentEvent]]:
         """Rules: only a payment waiting for capture; at most the capturable
         amount, at least 1 (the rest is released)."""
         self._require("capture", Status.REQUIRES_CAPTURE)
+        self._no_other_operation("capture")
         taking = self.amount_capturable if amount is None else amount
         _positive(taking)
         if taking > self.amount_capturable:
@@ -153,6 +175,7 @@ class Payment:
 
     def cancel(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
         self._require("cancel", Status.PENDING, Status.REQUIRES_CAPTURE)
+        self._no_other_operation("void")
         return self._emit(ev.CANCELED, at, reason="requested")
 
     def refund(
@@ -248,7 +271,12 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
         case ev.REVIEW_APPROVED:
             return replace(moved, status=Status.PROCESSING)
         case ev.PROCESSOR_PENDING:
-            return replace(moved, gateway_reference=reference)
+            operation = event.data.get("operation")
+            return replace(
+                moved,
+                gateway_reference=reference,
+                pending_operation=operation or payment.pending_operation,
+            )
         case ev.REQUIRES_REVIEW:
             return replace(moved, status=Status.REQUIRES_REVIEW)
         case ev.REQUIRES_CAPTURE:
@@ -261,6 +289,7 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
         case ev.COMPLETED:
             return replace(
                 moved,
+                pending_operation=None,
                 status=Status.COMPLETED,
                 amount_capturable=0,
                 amount_received=event.amount,
@@ -274,7 +303,12 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
                 failure_message=event.data.get("message"),
             )
         case ev.CANCELED:
-            return replace(moved, status=Status.CANCELED, amount_capturable=0)
+            return replace(
+                moved,
+                status=Status.CANCELED,
+                amount_capturable=0,
+                pending_operation=None,
+            )
         case ev.REFUND_CREATED | ev.REFUND_FAILED:
             return replace(moved, refunds=apply_refund_event(payment.refunds, event))
         case ev.REFUND_COMPLETED:

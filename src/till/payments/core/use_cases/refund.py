@@ -47,4 +47,6 @@ def settle_refund(
     if result.outcome is Outcome.DECLINED:
         code = result.decline_code or "processing_error"
         return payment.fail_refund(refund_id, code, now)
+    if result.outcome is Outcome.PENDING:
+        return payment, []  # the processor finishes later (its webhook, issue 4)
     return payment.complete_refund(refund_id, now, result.reference)

@@ -15,7 +15,7 @@ COLUMNS = (
     "id, customer_id, amount, currency, status, capture_method, amount_capturable, "
     "amount_received, amount_refunded, failure_code, failure_message, metadata, "
     "description, payment_method, gateway, gateway_reference, refunds, created_at, "
-    "updated_at, version, last_hash"
+    "updated_at, version, last_hash, pending_operation"
 )
 _NAMES = [name.strip() for name in COLUMNS.split(",")]
 _JSONB = {"metadata", "refunds"}
@@ -69,6 +69,7 @@ def row_params(payment: Payment, last_hash: bytes) -> dict[str, Any]:
         "updated_at": payment.updated_at,
         "version": payment.version,
         "last_hash": last_hash,
+        "pending_operation": payment.pending_operation,
     }
 
 
@@ -105,4 +106,5 @@ def payment_from_row(row: Any) -> Payment:
         gateway=row.gateway,
         gateway_reference=row.gateway_reference,
         refunds=tuple(_refund(row.id, r) for r in json.loads(row.refunds)),
+        pending_operation=row.pending_operation,
     )

@@ -74,7 +74,8 @@ class SqlaPaymentTransactions:
             found = row(await conn.fetchrow(_LOAD.sql, payment_id))
         if found is None:
             return None
-        self._hashes[payment_id] = bytes(found.last_hash or GENESIS)
+        if found.last_hash is not None:  # rows from before 0006 have none
+            self._hashes[payment_id] = bytes(found.last_hash)
         return payment_from_row(found)
 
     async def events(self, payment_id: str) -> list[PaymentEvent]:
@@ -124,10 +125,11 @@ class SqlaPaymentTransactions:
         if self._response is not None:
             params |= completion_params(*self._response)
         statement = _STATEMENTS[(bool(self._outbox), self._response is not None)]
+        # buffers go with this attempt, written or not: a retry buffers afresh
+        self._outbox, self._response = [], None
         try:
             async with self.database.driver() as conn:
                 await conn.execute(statement.sql, *statement.args(params))
         except UniqueViolation as error:
             raise StreamConflict(after.id) from error
         self._hashes[after.id] = links[-1][3]
-        self._outbox, self._response = [], None

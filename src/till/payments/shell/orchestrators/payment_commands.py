@@ -25,7 +25,9 @@ from till.payments.core.ports import PaymentGatewayPort, PaymentMethodVaultPort
 from till.payments.core.use_cases.add_payment_method import payment_method_from
 from till.payments.core.use_cases.charge import start_charge
 from till.payments.core.use_cases.create_payment import open_payment
-from till.payments.shell.orchestrators.money_moves import MoneyMoves
+from till.payments.shell.orchestrators.processor_operations import (
+    ProcessorOperations,
+)
 from till.payments.shell.orchestrators.unit_of_work import (
     PaymentsUnit,
     PaymentsUnitFactory,
@@ -49,7 +51,9 @@ class PaymentCommands:
         self.units = units
         self.vault = vault
         self.clock = clock
-        self.moves = MoneyMoves(gateway, vault, clock, rules.refund_mfa_threshold)
+        self.moves = ProcessorOperations(
+            gateway, vault, clock, rules.refund_mfa_threshold
+        )
 
     @asynccontextmanager
     async def _unit(self) -> AsyncIterator[PaymentsUnit]:
