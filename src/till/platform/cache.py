@@ -40,6 +40,7 @@ class LocalCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._dropped: OrderedDict[str, float] = OrderedDict()
+        self._cleared_at = float("-inf")
 
     def get(self, key: str, now: float) -> bytes | None:
         found = self._entries.get(key)
@@ -48,7 +49,9 @@ class LocalCache:
         return found[1]
 
     def put(self, key: str, value: bytes, token: float, now: float) -> None:
-        if self._dropped.get(key, float("-inf")) >= token:
+        if self._dropped.get(key, self._cleared_at) >= token or (
+            self._cleared_at >= token
+        ):
             return  # invalidated after the read began: the value may be stale
         self._entries[key] = (now + self.ttl, value)
         self._entries.move_to_end(key)
@@ -63,8 +66,10 @@ class LocalCache:
             self._dropped.popitem(last=False)
 
     def clear(self, now: float) -> None:
-        for key in list(self._entries):
-            self.drop(key, now)
+        """Drop everything, and refuse what reads begun before now bring back
+        (invalidations may have been missed for any key)."""
+        self._entries.clear()
+        self._cleared_at = now
 
 
 class TwoLevelCache:

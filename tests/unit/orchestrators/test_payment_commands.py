@@ -149,3 +149,14 @@ async def test_a_failed_command_still_drops_what_it_recorded():
         await rig.pay(payment_method=method, confirm=True)
     (payment,) = rig.store.payments.values()
     assert rig.cache.invalidated == [f"payment:{payment.id}", "history:usr_a"]
+
+
+async def test_a_resumed_confirm_of_a_settled_payment_answers_its_state():
+    rig = Rig()
+    pending = (await rig.pay()).result
+    method = await rig.card()
+    first = await rig.commands.confirm_payment(ALICE, pending.id, method, scope())
+    again = await rig.commands.confirm_payment(
+        ALICE, pending.id, method, scope(pending.id, resumed=True)
+    )
+    assert again.result == first.result and again.result.status is Status.COMPLETED

@@ -56,3 +56,13 @@ async def test_a_key_whose_invalidation_is_pending_is_never_served():
     cache.local.put("payment:1", b"old", token=-1.0, now=0.0)  # as if kept
     assert await cache.get("payment:1") is None
     assert "payment:1" in cache._pending
+
+
+def test_after_a_clear_no_read_begun_before_it_is_stored():
+    cache = LocalCache(ttl_seconds=30)
+    cache.put("a", b"v", token=1.0, now=1.0)
+    cache.clear(now=5.0)  # resubscribed: invalidations may have been missed
+    cache.put("b", b"old", token=4.0, now=6.0)
+    cache.put("c", b"new", token=6.0, now=6.0)
+    assert cache.get("a", 6.0) is None and cache.get("b", 6.0) is None
+    assert cache.get("c", 6.0) == b"new"

@@ -109,7 +109,8 @@ class PaymentCommands:
         require_scope(caller, "payments:write")
         async with self._unit() as unit:
             payment = await _visible(unit, caller, payment_id)
-            if idempotency.resumed and payment.status is Status.PROCESSING:
+            if idempotency.resumed and payment.status is not Status.PENDING:
+                # the first attempt got past recording: finish it, or answer
                 return await self.moves.resume_charge(unit, payment, idempotency)
             chosen = payment_method or payment.payment_method
             if chosen is None:
