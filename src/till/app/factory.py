@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
 from till.app.payments import wire_payments
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
@@ -97,6 +98,7 @@ def create_app(
             await wire_payments(
                 app, payment_settings, shared, stack, infra.till_redis_prefix
             )
+            await wire_events(app, infra, shared, stack)
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
             # pydantic); full GC passes over them paused requests for ~100 ms.
             # Freezing moves them out of the collector's sight (p99 at 1,000/s:

@@ -33,6 +33,10 @@ class InfraSettings(BaseSettings):
     till_embedded_database: bool = False
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs, or "*").
     till_forwarded_allow_ips: str = "127.0.0.1"
+    # The outbox relay in this process (several may run: rows are claimed with
+    # SKIP LOCKED), and the topic exchange it publishes to with RABBITMQ_URL.
+    till_outbox_relay: bool = True
+    till_events_exchange: str = "till.events"
 
 
 class AuthSettings(BaseSettings):

@@ -1,0 +1,74 @@
+"""The outbox relay: publishes outbox rows in order and marks them published
+only after the publisher confirmed them. Rows are claimed with
+`FOR UPDATE SKIP LOCKED`, so several relays (one per API process) can run at
+once without publishing a row twice in normal operation; consumers are
+idempotent anyway (event ids). When publishing fails the transaction rolls
+back: the rows stay unpublished and are tried again after a back-off, so a
+broker outage delays events and never loses them."""
+
+import asyncio
+import contextlib
+
+import structlog
+from sqlalchemy import text
+
+from till.platform.database import Database
+from till.platform.event_bus import EventPublisher, OutboundEvent
+
+log = structlog.get_logger("till.outbox")
+_CLAIM = text(
+    "SELECT seq, event_id, type, payload::text AS payload FROM outbox "
+    "WHERE published_at IS NULL ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED"
+)
+_MARK = text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: Database,
+        publisher: EventPublisher,
+        batch: int = 200,
+        idle_seconds: float = 0.2,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self.database = database
+        self.publisher = publisher
+        self.batch = batch
+        self.idle_seconds = idle_seconds
+        self.max_backoff = max_backoff_seconds
+        self._wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Something was committed: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; the number of rows published (and marked)."""
+        async with self.database.transaction() as conn:
+            rows = (await conn.execute(_CLAIM, {"batch": self.batch})).all()
+            if not rows:
+                return 0
+            await self.publisher.publish(
+                [OutboundEvent(r.event_id, r.type, r.payload.encode()) for r in rows]
+            )
+            await conn.execute(_MARK, {"seqs": [r.seq for r in rows]})
+        return len(rows)
+
+    async def run(self) -> None:
+        backoff = self.idle_seconds
+        while True:
+            try:
+                published = await self.relay_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # broker or database away: retry later
+                log.warning("outbox_relay_failed", error_type=type(error).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            backoff = self.idle_seconds
+            if published < self.batch:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
