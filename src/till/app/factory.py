@@ -17,6 +17,7 @@ from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
 from till.payments.shell.http import (
+    event_routes,
     payment_method_routes,
     payment_query_routes,
     payment_routes,
@@ -129,6 +130,7 @@ def create_app(
         payment_method_routes,
         payment_routes,
         payment_query_routes,
+        event_routes,
     ):
         app.include_router(module.router)
     return app

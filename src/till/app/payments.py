@@ -37,6 +37,7 @@ from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
 from till.platform.database import one_off_transaction
 from till.platform.periodic import every
+from till.platform.postgres_event_log import PostgresEventLog, delete_expired_events
 from till.platform.postgres_idempotency import (
     PostgresIdempotencyStore,
     delete_expired_idempotency_keys,
@@ -121,14 +122,18 @@ async def wire_payments(
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
     )
-    app.state.payment_queries = PaymentQueries(SqlaPaymentReads(database), cache)
+    app.state.payment_queries = PaymentQueries(
+        SqlaPaymentReads(database), cache, PostgresEventLog(database), shared.clock
+    )
     app.state.idempotency_store = PostgresIdempotencyStore(database)
     app.state.payment_callers = IdentityCallers(
         app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
     )
 
     async def retention() -> int:
-        return await delete_expired_idempotency_keys(database, shared.clock.now())
+        now = shared.clock.now()
+        keys = await delete_expired_idempotency_keys(database, now)
+        return keys + await delete_expired_events(database, now)
 
     job = asyncio.create_task(every(RETENTION_EVERY_SECONDS, "retention", retention))
     stack.callback(job.cancel)

@@ -58,7 +58,9 @@ class Rig:
             self.clock,
             PaymentRules(self.threshold),
         )
-        self.queries = PaymentQueries(_Reads(self.store), self.cache)
+        self.queries = PaymentQueries(
+            _Reads(self.store), self.cache, _NoEvents(), self.clock
+        )
 
     async def card(self, number: str = VISA, caller: Caller = ALICE) -> str:
         new = NewPaymentMethod("card", number, 12, 2031, "123")
@@ -90,3 +92,8 @@ class _Reads:
 
     async def events(self, payment_id):
         return list(self.store.streams.get(payment_id, []))
+
+
+class _NoEvents:
+    async def page(self, now, event_type, starting_after, limit):
+        return ([], False) if starting_after is None else None

@@ -6,7 +6,7 @@ orders context call). Driven: `PaymentGatewayPort` (a processor),
 (the outbox), `PaymentMethodVaultPort`, `Clock`.
 """
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from till.kernel.clock import Clock
 from till.kernel.idempotency import IdempotencyScope
@@ -139,6 +139,15 @@ class PaymentQueryPort(Protocol):
 
     async def history_document(self, caller: Caller) -> bytes:
         """A user's default list of their payments as JSON (cached)."""
+
+    async def list_events(
+        self,
+        caller: Caller,
+        event_type: str | None,
+        starting_after: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The published events of the last 30 days, newest first."""
 
     async def list_payments(
         self, caller: Caller, query: PaymentListQuery

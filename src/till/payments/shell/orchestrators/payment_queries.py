@@ -2,11 +2,13 @@
 only their own payments; the audit trail is for services and admins)."""
 
 from dataclasses import replace
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 import orjson
 
-from till.kernel.errors import NotFound
+from till.kernel.clock import Clock
+from till.kernel.errors import NotFound, ValidationFailed
 from till.payments.core.access import (
     Caller,
     require_scope,
@@ -32,10 +34,42 @@ class PaymentReadModel(Protocol):
     async def events(self, payment_id: str) -> list[PaymentEvent]: ...
 
 
+class EventLog(Protocol):
+    async def page(
+        self,
+        now: datetime,
+        event_type: str | None,
+        starting_after: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], bool] | None: ...
+
+
 class PaymentQueries:
-    def __init__(self, reads: PaymentReadModel, cache: ReadCache) -> None:
+    def __init__(
+        self, reads: PaymentReadModel, cache: ReadCache, events: EventLog, clock: Clock
+    ) -> None:
         self.reads = reads
         self.cache = cache
+        self.event_log = events
+        self.clock = clock
+
+    async def list_events(
+        self,
+        caller: Caller,
+        event_type: str | None,
+        starting_after: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Every published event of the last 30 days (admins, services with
+        `events:read`), newest first."""
+        require_staff(caller, "list events")
+        require_scope(caller, "events:read")
+        found = await self.event_log.page(
+            self.clock.now(), event_type, starting_after, limit
+        )
+        if found is None:
+            raise ValidationFailed("unknown cursor", param="starting_after")
+        return found
 
     async def payment_document(self, caller: Caller, payment_id: str) -> bytes:
         """The payment object as JSON, through the cache. Entries carry the
