@@ -27,6 +27,7 @@ from till.payments.shell.adapters.postgres_payment_transactions import (
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
 from till.payments.shell.adapters.stripe_gateway import StripeGateway
 from till.payments.shell.orchestrators.gateway_deadline import DeadlineGateway
+from till.payments.shell.orchestrators.janitor import PaymentJanitor
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
     PaymentCommands,
@@ -137,6 +138,19 @@ async def wire_payments(
 
     job = asyncio.create_task(every(RETENTION_EVERY_SECONDS, "retention", retention))
     stack.callback(job.cancel)
+    commands: PaymentCommands = app.state.payment_commands
+    janitor = PaymentJanitor(
+        unit,
+        commands.moves,
+        SqlaPaymentReads(database),
+        shared.clock,
+        settings.janitor_grace_seconds,
+    )
+    app.state.payment_janitor = janitor
+    sweeper = asyncio.create_task(
+        every(settings.janitor_every_seconds, "payment_janitor", janitor.run_once)
+    )
+    stack.callback(sweeper.cancel)
     for name, per_minute in (
         ("payments_caller", settings.rate_limit_per_caller_per_minute),
         ("payments_ip", settings.rate_limit_per_ip_per_minute),

@@ -90,6 +90,10 @@ class PaymentSettings(BaseSettings):
     sandbox_timeout_rate: float = 0.0
     sandbox_unavailable_rate: float = 0.0
     sandbox_bank_transfer_delay_seconds: float = 5.0
+    # The janitor settles payments whose processor answer is missing for this
+    # long (checked every janitor_every_seconds in each API process).
+    janitor_grace_seconds: float = 60.0
+    janitor_every_seconds: float = 30.0
     # Payment status reads: seconds in each process's L1 cache (≤ 60).
     cache_l1_seconds: float = Field(default=30.0, ge=0, le=60)
     # Refunds above this many minor units need an admin with recent MFA.

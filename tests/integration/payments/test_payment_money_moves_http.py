@@ -173,3 +173,18 @@ async def test_each_published_event_has_its_outbox_row(client):
     ]
     assert rows[-1].payload["data"]["status"] == "completed"
     assert rows[-1].payload["id"].startswith("evt_")
+
+
+async def test_the_janitor_settles_a_payment_nobody_retried(client):
+    _, auth = await user(client)
+    method = await card(client, auth, TIMEOUT_AFTER_PROCESSING)
+    body = {"amount": 777, "currency": "usd", "payment_method": method, "confirm": True}
+    first = await client.post("/v1/payments", json=body, headers=auth | key())
+    assert_problem(first, 503, "gateway_unavailable")
+    janitor = client.app.state.payment_janitor
+    janitor.grace = janitor.grace * 0  # do not wait a minute in a test
+    assert await janitor.run_once(limit=1000) >= 1
+    (payment,) = (await client.get("/v1/payments", headers=auth)).json()["data"]
+    assert payment["status"] == "completed" and payment["amount_received"] == 777
+    ours = [c for c in _sandbox_charges(client) if c.amount.amount == 777]
+    assert len(ours) == 1  # asked twice, charged once

@@ -17,6 +17,7 @@ from till.kernel.money import Money, currency
 from till.payments.core.access import Caller
 from till.payments.core.commands import NewPaymentMethod, PaymentIntent
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
+from till.payments.shell.orchestrators.janitor import PaymentJanitor
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
     PaymentCommands,
@@ -58,6 +59,13 @@ class Rig:
             self.clock,
             PaymentRules(self.threshold),
         )
+        self.janitor = PaymentJanitor(
+            lambda: InvalidatingUnit(FakePaymentsUnit(self.store), self.cache),
+            self.commands.moves,
+            _Reads(self.store),
+            self.clock,
+            grace_seconds=60,
+        )
         self.queries = PaymentQueries(
             _Reads(self.store), self.cache, _NoEvents(), self.clock
         )
@@ -92,6 +100,14 @@ class _Reads:
 
     async def events(self, payment_id):
         return list(self.store.streams.get(payment_id, []))
+
+    async def waiting_on_processor(self, before, limit):
+        return [
+            p
+            for p in self.store.payments.values()
+            if (p.status.value == "processing" or p.pending_operation)
+            and p.updated_at < before
+        ][:limit]
 
 
 class _NoEvents:
