@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from till.identity.core.ports import IdentityQueryPort
 from till.kernel.clock import Clock
 from till.payments.core.access import Caller
+from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
 from till.payments.shell.adapters.postgres_payment_methods import (
@@ -27,6 +28,7 @@ from till.payments.shell.adapters.postgres_payment_transactions import (
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
 from till.payments.shell.adapters.stripe_gateway import StripeGateway
 from till.payments.shell.orchestrators.gateway_deadline import DeadlineGateway
+from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.janitor import PaymentJanitor
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
@@ -73,8 +75,10 @@ class IdentityCallers:
         )
 
 
-def payment_gateway(settings: PaymentSettings, clock: Clock) -> PaymentGatewayPort:
-    if settings.gateway == "stripe" or settings.stripe_api_key is not None:
+def payment_gateway(
+    settings: PaymentSettings, clock: Clock, kind: str
+) -> PaymentGatewayPort:
+    if kind == "stripe":
         if settings.stripe_api_key is None:
             raise RuntimeError("TILL_PAYMENTS_GATEWAY=stripe needs STRIPE_API_KEY")
         return StripeGateway(
@@ -103,9 +107,25 @@ async def wire_payments(
     vault = SqlaPaymentMethodVault(
         database, shared.data_keys, CustomerKeys(database, shared.data_keys)
     )
-    gateway = payment_gateway(settings, shared.clock)
-    if isinstance(gateway, StripeGateway):
-        stack.push_async_callback(gateway.aclose)
+    kinds = [settings.gateway, settings.fallback_gateway]
+    processors: dict[str, PaymentGatewayPort] = {}
+    for kind in dict.fromkeys(k for k in kinds if k):
+        processor = payment_gateway(settings, shared.clock, kind)
+        if isinstance(processor, StripeGateway):
+            stack.push_async_callback(processor.aclose)
+        processors[kind] = DeadlineGateway(processor, settings.gateway_deadline_seconds)
+    routes = GatewayRouter(
+        processors,
+        settings.gateway,
+        settings.fallback_gateway,
+        BreakerPolicy(
+            window=settings.breaker_window,
+            min_calls=settings.breaker_min_calls,
+            failure_rate=settings.breaker_failure_rate,
+            open_seconds=settings.breaker_open_seconds,
+        ),
+        shared.clock,
+    )
 
     cache = TwoLevelCache(
         LocalCache(settings.cache_l1_seconds), shared.redis, infra_prefix
@@ -119,7 +139,7 @@ async def wire_payments(
     app.state.payment_commands = PaymentCommands(
         unit,
         vault,
-        DeadlineGateway(gateway, settings.gateway_deadline_seconds),
+        routes,
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
     )

@@ -76,6 +76,12 @@ class PaymentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TILL_PAYMENTS_", extra="ignore")
 
     gateway: Literal["sandbox", "stripe"] = "sandbox"
+    # New payments go here while the primary's circuit breaker is open.
+    fallback_gateway: Literal["sandbox", "stripe"] | None = None
+    breaker_window: int = 20  # the last calls considered
+    breaker_min_calls: int = 10
+    breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
+    breaker_open_seconds: float = 30.0
     stripe_api_key: SecretStr | None = Field(
         default=None, validation_alias="STRIPE_API_KEY"
     )

@@ -18,7 +18,9 @@ from tests.integration.payments.flows import (
 
 def _sandbox_charges(client) -> list:
     """Every charge the sandbox opened (each test has its own app and sandbox)."""
-    gateway = client.app.state.payment_commands.moves.gateway.gateway
+    gateway = client.app.state.payment_commands.moves.routes.processors[
+        "sandbox"
+    ].gateway
     return list(gateway._charges.values())
 
 

@@ -15,8 +15,10 @@ from tests.fakes.payments import (
 from till.kernel.idempotency import IdempotencyScope, StoredResponse
 from till.kernel.money import Money, currency
 from till.payments.core.access import Caller
+from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.commands import NewPaymentMethod, PaymentIntent
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
+from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.janitor import PaymentJanitor
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
 from till.payments.shell.orchestrators.payment_commands import (
@@ -52,10 +54,13 @@ class Rig:
 
     def __post_init__(self) -> None:
         self.gateway = SandboxGateway(self.clock)
+        self.routes = GatewayRouter(
+            {"sandbox": self.gateway}, "sandbox", None, BreakerPolicy(), self.clock
+        )
         self.commands = PaymentCommands(
             lambda: InvalidatingUnit(FakePaymentsUnit(self.store), self.cache),
             self.vault,
-            self.gateway,
+            self.routes,
             self.clock,
             PaymentRules(self.threshold),
         )

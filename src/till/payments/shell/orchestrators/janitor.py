@@ -102,7 +102,7 @@ class PaymentJanitor:
             return await self._finish_operation(unit, payment)
 
     async def _charge_answer(self, payment: Payment) -> GatewayResult | None:
-        gateway = self.moves.gateway
+        gateway = self.moves.routes.gateway(payment.gateway)
         if payment.gateway_reference:  # the processor gave an id: ask about it
             return await gateway.lookup(payment.gateway_reference)
         found = await self.moves.vault.get_with_secret(payment.payment_method or "")
@@ -114,7 +114,8 @@ class PaymentJanitor:
             return None
 
     async def _finish_operation(self, unit: PaymentsUnit, payment: Payment) -> int:
-        gateway, reference = self.moves.gateway, payment.gateway_reference or ""
+        gateway = self.moves.routes.gateway(payment.gateway)
+        reference = payment.gateway_reference or ""
         if payment.pending_operation == "capture":
             amount = await _requested_amount(unit, payment)
             result = await gateway.capture(

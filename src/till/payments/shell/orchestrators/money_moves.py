@@ -23,8 +23,9 @@ from till.payments.core.gateway import (
 from till.payments.core.models import Payment, Status
 from till.payments.core.notifications import notifications_for
 from till.payments.core.payment_methods import PaymentMethod
-from till.payments.core.ports import PaymentGatewayPort, PaymentMethodVaultPort
+from till.payments.core.ports import PaymentMethodVaultPort
 from till.payments.core.use_cases import charge
+from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.unit_of_work import PaymentsUnit
 
 UNKNOWN = (
@@ -38,12 +39,12 @@ Decision = Callable[[Payment], tuple[Payment, list[PaymentEvent]]]
 class MoneyMoves:
     def __init__(
         self,
-        gateway: PaymentGatewayPort,
+        routes: GatewayRouter,
         vault: PaymentMethodVaultPort,
         clock: Clock,
         refund_mfa_threshold: int,
     ) -> None:
-        self.gateway = gateway
+        self.routes = routes
         self.vault = vault
         self.clock = clock
         self.refund_mfa_threshold = refund_mfa_threshold
@@ -112,7 +113,7 @@ class MoneyMoves:
             raise NotFound("no such payment method", param="payment_method")
         request = charge.charge_request(payment, *found)
         try:
-            result = await self.gateway.authorize(request)
+            result = await self.routes.gateway(payment.gateway).authorize(request)
         except GatewayOutcomeUnknown:
             after, events = charge.settle_charge(payment, None, self.clock.now())
             await self.record(unit, payment.version, after, events)

@@ -21,10 +21,11 @@ from till.payments.core.commands import (
 )
 from till.payments.core.models import Payment, Status
 from till.payments.core.payment_methods import PaymentMethod
-from till.payments.core.ports import PaymentGatewayPort, PaymentMethodVaultPort
+from till.payments.core.ports import PaymentMethodVaultPort
 from till.payments.core.use_cases.add_payment_method import payment_method_from
 from till.payments.core.use_cases.charge import start_charge
 from till.payments.core.use_cases.create_payment import open_payment
+from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.processor_operations import (
     ProcessorOperations,
 )
@@ -44,7 +45,7 @@ class PaymentCommands:
         self,
         units: PaymentsUnitFactory,
         vault: PaymentMethodVaultPort,
-        gateway: PaymentGatewayPort,
+        routes: GatewayRouter,
         clock: Clock,
         rules: PaymentRules,
     ) -> None:
@@ -52,7 +53,7 @@ class PaymentCommands:
         self.vault = vault
         self.clock = clock
         self.moves = ProcessorOperations(
-            gateway, vault, clock, rules.refund_mfa_threshold
+            routes, vault, clock, rules.refund_mfa_threshold
         )
 
     @asynccontextmanager
@@ -94,7 +95,7 @@ class PaymentCommands:
             if not intent.confirm:
                 return await self.moves.finish(unit, 0, payment, events, idempotency)
             confirmed, more = start_charge(
-                payment, caller, method, None, self.moves.gateway.name, now
+                payment, caller, method, None, self.moves.routes.choose(), now
             )
             await self.moves.record(unit, 0, confirmed, events + more)
             return await self.moves.charge(unit, confirmed, idempotency, found)
@@ -124,7 +125,7 @@ class PaymentCommands:
                 caller,
                 method,
                 chosen,
-                self.moves.gateway.name,
+                self.moves.routes.choose(),
                 self.clock.now(),
             )
             await self.moves.record(unit, payment.version, confirmed, events)

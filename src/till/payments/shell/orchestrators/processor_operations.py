@@ -37,7 +37,7 @@ class ProcessorOperations(MoneyMoves):
         taking = capture.check_capture(payment, caller, amount)
         payment = await self._attempt(unit, payment, "capture", taking)
         result = await self._ask(
-            self.gateway.capture(
+            self.routes.gateway(payment.gateway).capture(
                 payment.gateway_reference or "",
                 Money(taking, payment.currency),
                 capture.capture_key(payment),
@@ -62,7 +62,7 @@ class ProcessorOperations(MoneyMoves):
         if cancel.check_cancel(payment, caller):
             payment = await self._attempt(unit, payment, "void")
             result = await self._ask(
-                self.gateway.void(
+                self.routes.gateway(payment.gateway).void(
                     payment.gateway_reference or "", cancel.void_key(payment)
                 )
             )
@@ -100,7 +100,7 @@ class ProcessorOperations(MoneyMoves):
             )
         try:
             result = await self._ask(
-                self.gateway.refund(
+                self.routes.gateway(payment.gateway).refund(
                     payment.gateway_reference or "",
                     Money(reserved.amount, payment.currency),
                     refund.refund_key(refund_id),
