@@ -2,7 +2,10 @@
 
 from till.app.identity import data_keyring
 from till.identity.shell.adapters import postgres_signing_keys, postgres_users
-from till.payments.shell.adapters import postgres_payment_methods
+from till.payments.shell.adapters import (
+    postgres_payment_methods,
+    postgres_webhook_endpoints,
+)
 from till.platform import customer_keys
 from till.platform.database import Database
 from till.platform.postgres_reseal import reseal_column
@@ -12,6 +15,7 @@ SEALED = [
     *postgres_users.SEALED_COLUMNS,
     *postgres_signing_keys.SEALED_COLUMNS,
     *postgres_payment_methods.SEALED_COLUMNS,
+    *postgres_webhook_endpoints.SEALED_COLUMNS,
     *customer_keys.SEALED_COLUMNS,
 ]
 

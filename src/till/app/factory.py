@@ -21,6 +21,7 @@ from till.payments.shell.http import (
     payment_method_routes,
     payment_query_routes,
     payment_routes,
+    webhook_endpoint_routes,
 )
 from till.payments.shell.http.error_statuses import PAYMENTS_ERROR_STATUS
 from till.platform import dependency_checks, health
@@ -131,6 +132,7 @@ def create_app(
         payment_routes,
         payment_query_routes,
         event_routes,
+        webhook_endpoint_routes,
     ):
         app.include_router(module.router)
     return app

@@ -14,6 +14,7 @@ from till.kernel.clock import Clock
 from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.ports import PaymentGatewayPort
+from till.payments.shell.adapters.dns_resolver import resolve
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
 from till.payments.shell.adapters.postgres_payment_methods import (
     SqlaPaymentMethodVault,
@@ -24,6 +25,9 @@ from till.payments.shell.adapters.postgres_payment_projection import (
 from till.payments.shell.adapters.postgres_payment_reads import SqlaPaymentReads
 from till.payments.shell.adapters.postgres_payment_transactions import (
     SqlaPaymentTransactions,
+)
+from till.payments.shell.adapters.postgres_webhook_endpoints import (
+    SqlaWebhookEndpoints,
 )
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
 from till.payments.shell.adapters.stripe_gateway import StripeGateway
@@ -36,6 +40,9 @@ from till.payments.shell.orchestrators.payment_commands import (
     PaymentRules,
 )
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
+from till.payments.shell.orchestrators.webhook_endpoint_commands import (
+    WebhookEndpointCommands,
+)
 from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
 from till.platform.database import one_off_transaction
@@ -147,6 +154,12 @@ async def wire_payments(
         SqlaPaymentReads(database), cache, PostgresEventLog(database), shared.clock
     )
     app.state.idempotency_store = PostgresIdempotencyStore(database)
+    app.state.webhook_endpoints = WebhookEndpointCommands(
+        SqlaWebhookEndpoints(database, shared.data_keys),
+        resolve,
+        shared.clock,
+        settings.webhook_allow_private_urls,
+    )
     app.state.payment_callers = IdentityCallers(
         app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
     )

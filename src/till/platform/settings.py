@@ -100,6 +100,11 @@ class PaymentSettings(BaseSettings):
     # long (checked every janitor_every_seconds in each API process).
     janitor_grace_seconds: float = 60.0
     janitor_every_seconds: float = 30.0
+    # Webhook URLs that resolve to loopback, link-local or private addresses
+    # are refused (SSRF) unless this is set (tests, a private deployment).
+    webhook_allow_private_urls: bool = Field(
+        default=False, validation_alias="WEBHOOK_ALLOW_PRIVATE_URLS"
+    )
     # Payment status reads: seconds in each process's L1 cache (≤ 60).
     cache_l1_seconds: float = Field(default=30.0, ge=0, le=60)
     # Refunds above this many minor units need an admin with recent MFA.

@@ -59,3 +59,15 @@ def customer_for(caller: Caller, requested: str | None) -> str | None:
     if requested is not None and requested != caller.id:
         raise Forbidden("a user can only pay as themselves")
     return caller.id
+
+
+def require_admin_with_mfa(caller: Caller, action: str) -> None:
+    """Admins who passed MFA recently (webhook endpoints, erasure)."""
+    if not caller.admin:
+        raise Forbidden(f"only an admin may {action}")
+    if not caller.recent_mfa:
+        raise MfaRequired(f"{action} needs a recent MFA check")
+
+
+class MfaRequired(Forbidden):
+    code = "mfa_required"

@@ -9,16 +9,16 @@ refunds never give back more than was received."""
 
 from datetime import datetime
 
-from till.kernel.errors import Forbidden
-from till.payments.core.access import Caller, require_staff, require_visible
+from till.payments.core.access import (
+    Caller,
+    MfaRequired,
+    require_staff,
+    require_visible,
+)
 from till.payments.core.commands import RefundRequest
 from till.payments.core.events import PaymentEvent
 from till.payments.core.gateway import GatewayResult, Outcome
 from till.payments.core.models import Payment
-
-
-class MfaRequired(Forbidden):
-    code = "mfa_required"
 
 
 def reserve_refund(

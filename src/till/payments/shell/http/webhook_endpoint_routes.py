@@ -1,0 +1,98 @@
+"""Webhook endpoints (admin + MFA to change them, admins to list them). The
+secret is shown when the endpoint is made and when it is rotated, never after."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import Field
+
+from till.payments.core.views import rfc3339
+from till.payments.core.webhook_endpoints import WebhookEndpoint
+from till.payments.shell.http.dependencies import CurrentCaller
+from till.platform.schemas import ListOf, StrictRequest
+from till.platform.schemas import Response as ResponseModel
+
+router = APIRouter(tags=["webhooks"])
+
+
+class WebhookEndpointRequest(StrictRequest):
+    url: str = Field(max_length=2048, examples=["https://shop.example/hooks/till"])
+    events: list[str] = Field(max_length=30, examples=[["payment.completed"]])
+    description: str | None = Field(default=None, max_length=500)
+
+
+class WebhookEndpointOut(ResponseModel):
+    id: str
+    object: str = "webhook_endpoint"
+    url: str
+    events: list[str]
+    description: str | None
+    created_at: str
+    disabled: bool
+
+
+class WebhookEndpointWithSecretOut(WebhookEndpointOut):
+    secret: str
+
+
+def endpoint_out(endpoint: WebhookEndpoint, with_secret: bool) -> dict[str, Any]:
+    shown = {
+        "id": endpoint.id,
+        "object": "webhook_endpoint",
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "created_at": rfc3339(endpoint.created_at),
+        "disabled": endpoint.disabled_at is not None,
+    }
+    return shown | {"secret": endpoint.secret} if with_secret else shown
+
+
+def _commands(request: Request) -> Any:
+    return request.app.state.webhook_endpoints
+
+
+@router.post(
+    "/v1/webhook-endpoints",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookEndpointWithSecretOut,
+)
+async def create_webhook_endpoint(
+    request: Request, body: WebhookEndpointRequest, caller: CurrentCaller
+) -> dict[str, Any]:
+    """Admin + MFA. `secret` (`whsec_…`) is shown now only."""
+    endpoint = await _commands(request).create(
+        caller, body.url, body.events, body.description
+    )
+    return endpoint_out(endpoint, with_secret=True)
+
+
+@router.get("/v1/webhook-endpoints", response_model=ListOf[WebhookEndpointOut])
+async def list_webhook_endpoints(
+    request: Request, caller: CurrentCaller
+) -> dict[str, Any]:
+    endpoints = await _commands(request).list(caller)
+    data = [endpoint_out(e, with_secret=False) for e in endpoints]
+    return {"object": "list", "data": data, "has_more": False}
+
+
+@router.post(
+    "/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+    response_model=WebhookEndpointWithSecretOut,
+)
+async def rotate_webhook_secret(
+    request: Request, endpoint_id: str, caller: CurrentCaller
+) -> dict[str, Any]:
+    """A new secret; the old one keeps signing for 24 h as well."""
+    endpoint = await _commands(request).rotate_secret(caller, endpoint_id)
+    return endpoint_out(endpoint, with_secret=True)
+
+
+@router.delete(
+    "/v1/webhook-endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+async def delete_webhook_endpoint(
+    request: Request, endpoint_id: str, caller: CurrentCaller
+) -> Response:
+    await _commands(request).delete(caller, endpoint_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
