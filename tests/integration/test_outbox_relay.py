@@ -67,7 +67,11 @@ async def _unpublished(client, payment_id: str) -> int:
 @pytest.fixture
 def infra(infra, exchange):
     return infra.model_copy(
-        update={"rabbitmq_url": RABBIT, "till_events_exchange": exchange}
+        update={
+            "rabbitmq_url": RABBIT,
+            "till_events_exchange": exchange,
+            "till_worker_in_process": False,
+        }
     )
 
 

@@ -1,5 +1,6 @@
 """Composition root, events part: the publisher (RabbitMQ with RABBITMQ_URL,
-else the in-process bus) and this process's outbox relay."""
+else the in-process bus), this process's outbox relay, and the consumers that
+turn events into webhook deliveries, with the sender that sends them."""
 
 import asyncio
 from contextlib import AsyncExitStack
@@ -7,18 +8,35 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from till.platform.event_bus import EventPublisher, InProcessBus, RabbitPublisher
+from till.payments.shell.adapters.httpx_webhook_transport import (
+    HttpxWebhookTransport,
+)
+from till.payments.shell.adapters.postgres_webhook_deliveries import (
+    SqlaWebhookDeliveries,
+)
+from till.payments.shell.orchestrators.webhook_deliveries import WebhookDeliveries
+from till.platform.event_bus import (
+    EventPublisher,
+    InProcessBus,
+    OutboundEvent,
+    RabbitPublisher,
+)
 from till.platform.outbox_relay import OutboxRelay
+from till.platform.periodic import every
+from till.platform.rabbit_worker import Consumer, Delivery, RabbitWorker
 from till.platform.settings import InfraSettings
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
+
+SEND_EVERY_SECONDS = 1.0
 
 
 async def wire_events(
     app: FastAPI, infra: InfraSettings, shared: "SharedInfra", stack: AsyncExitStack
 ) -> None:
     publisher: EventPublisher
+    bus: InProcessBus | None = None
     if infra.rabbitmq_url:
         rabbit = RabbitPublisher(infra.rabbitmq_url, infra.till_events_exchange)
         stack.push_async_callback(rabbit.close)
@@ -32,3 +50,52 @@ async def wire_events(
     if infra.till_outbox_relay:
         task = asyncio.create_task(relay.run())
         stack.callback(task.cancel)
+    webhooks = await _webhook_deliveries(app, shared, stack)
+    if infra.till_worker_in_process:
+        await _consume(infra, bus, webhooks, stack)
+
+
+async def _webhook_deliveries(
+    app: FastAPI, shared: "SharedInfra", stack: AsyncExitStack
+) -> WebhookDeliveries:
+    transport = HttpxWebhookTransport()
+    stack.push_async_callback(transport.aclose)
+    webhooks = WebhookDeliveries(
+        app.state.webhook_endpoints.store,
+        SqlaWebhookDeliveries(shared.database),
+        transport,
+        shared.clock,
+    )
+    app.state.webhook_deliveries = webhooks
+    return webhooks
+
+
+async def _consume(
+    infra: InfraSettings,
+    bus: InProcessBus | None,
+    webhooks: WebhookDeliveries,
+    stack: AsyncExitStack,
+) -> None:
+    if bus is not None:
+
+        async def on_event(event: OutboundEvent) -> None:
+            await webhooks.fan_out(event.event_id, event.type, event.body)
+
+        bus.subscribe("*", on_event)
+    else:
+
+        async def on_delivery(delivery: Delivery) -> None:
+            await webhooks.fan_out(delivery.event_id, delivery.type, delivery.body)
+
+        worker = RabbitWorker(
+            infra.rabbitmq_url or "",
+            infra.till_events_exchange,
+            [Consumer("webhooks", ["#"], on_delivery)],
+            prefix=infra.till_events_exchange + ".",
+        )
+        await worker.start()
+        stack.push_async_callback(worker.stop)
+    sender = asyncio.create_task(
+        every(SEND_EVERY_SECONDS, "webhook_sender", webhooks.send_due)
+    )
+    stack.callback(sender.cancel)

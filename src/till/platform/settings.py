@@ -37,6 +37,9 @@ class InfraSettings(BaseSettings):
     # SKIP LOCKED), and the topic exchange it publishes to with RABBITMQ_URL.
     till_outbox_relay: bool = True
     till_events_exchange: str = "till.events"
+    # Run the event consumers (webhook fan-out) and the webhook sender in this
+    # process; with RABBITMQ_URL their queues are named after the exchange.
+    till_worker_in_process: bool = True
 
 
 class AuthSettings(BaseSettings):

@@ -1,0 +1,105 @@
+"""Webhook deliveries and their attempts in PostgreSQL. Due deliveries are
+claimed by pushing their next attempt past a lease (`FOR UPDATE SKIP LOCKED`),
+so several senders never send one at the same time and no transaction stays
+open across an HTTP call."""
+
+from datetime import datetime
+
+from sqlalchemy import text
+
+from till.kernel.ids import new_id
+from till.payments.core.webhook_deliveries import Attempt, DueDelivery
+from till.platform.database import Database
+
+_FAN_OUT = text(
+    "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, "
+    "status, next_attempt_at, created_at) SELECT u.id, u.endpoint, :event, :type, "
+    ":payload, 'pending', :now, :now FROM unnest(CAST(:ids AS text[]), "
+    "CAST(:endpoints AS text[])) AS u(id, endpoint) "
+    "ON CONFLICT (endpoint_id, event_id) DO NOTHING"
+)
+_CLAIM = text(
+    "UPDATE webhook_deliveries SET next_attempt_at = :lease_until WHERE id IN ("
+    "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND "
+    "next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit "
+    "FOR UPDATE SKIP LOCKED) RETURNING id, endpoint_id, event_id, payload, "
+    "attempts, first_attempt_at"
+)
+_ATTEMPT = text(
+    "INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, "
+    "latency_ms, response_excerpt, error) VALUES (:id, :at, :status, :latency, "
+    ":excerpt, :error)"
+)
+_SETTLE = text(
+    "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :outcome, "
+    "next_attempt_at = :next, first_attempt_at = coalesce(first_attempt_at, :at) "
+    "WHERE id = :id"
+)
+
+
+class SqlaWebhookDeliveries:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def fan_out(
+        self,
+        event_id: str,
+        event_type: str,
+        payload: bytes,
+        endpoint_ids: list[str],
+        now: datetime,
+    ) -> None:
+        """One delivery per endpoint; an event seen again adds nothing."""
+        params = {
+            "ids": [new_id("whd") for _ in endpoint_ids],
+            "endpoints": endpoint_ids,
+            "event": event_id,
+            "type": event_type,
+            "payload": payload,
+            "now": now,
+        }
+        async with self.database.read() as conn:
+            await conn.execute(_FAN_OUT, params)
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DueDelivery]:
+        params = {"now": now, "lease_until": lease_until, "limit": limit}
+        async with self.database.read() as conn:
+            rows = (await conn.execute(_CLAIM, params)).all()
+        return [
+            DueDelivery(
+                r.id,
+                r.endpoint_id,
+                r.event_id,
+                bytes(r.payload),
+                r.attempts,
+                r.first_attempt_at,
+            )
+            for r in rows
+        ]
+
+    async def record(
+        self, delivery_id: str, attempt: Attempt, outcome: str, next_at: datetime | None
+    ) -> None:
+        async with self.database.transaction() as conn:
+            await conn.execute(
+                _ATTEMPT,
+                {
+                    "id": delivery_id,
+                    "at": attempt.at,
+                    "status": attempt.status_code,
+                    "latency": attempt.latency_ms,
+                    "excerpt": attempt.excerpt,
+                    "error": attempt.error,
+                },
+            )
+            await conn.execute(
+                _SETTLE,
+                {
+                    "id": delivery_id,
+                    "outcome": outcome,
+                    "next": next_at,
+                    "at": attempt.at,
+                },
+            )

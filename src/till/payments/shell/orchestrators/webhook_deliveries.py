@@ -1,0 +1,117 @@
+"""Webhook deliveries: every published event becomes one delivery per
+subscribed endpoint (fan-out, idempotent per endpoint and event); a sender
+sends what is due, signed (Standard Webhooks), and records every attempt:
+delivered, retried on the schedule, or given up; a 410 disables the endpoint."""
+
+import random
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+
+from till.kernel.clock import Clock
+from till.payments.core.webhook_deliveries import Attempt, DueDelivery
+from till.payments.core.webhook_endpoints import WebhookEndpoint
+from till.payments.core.webhook_schedule import (
+    delivered,
+    endpoint_gone,
+    next_attempt,
+)
+from till.payments.core.webhook_signing import webhook_headers
+from till.payments.shell.orchestrators.webhook_endpoint_commands import (
+    WebhookEndpointStore,
+)
+
+log = structlog.get_logger("till.webhooks")
+LEASE = timedelta(seconds=60)  # above the send timeout: a claim outlives its send
+
+
+class DeliveryStore(Protocol):
+    async def fan_out(
+        self,
+        event_id: str,
+        event_type: str,
+        payload: bytes,
+        endpoint_ids: list[str],
+        now: datetime,
+    ) -> None: ...
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DueDelivery]: ...
+
+    async def record(
+        self, delivery_id: str, attempt: Attempt, outcome: str, next_at: datetime | None
+    ) -> None: ...
+
+
+class WebhookTransport(Protocol):
+    async def post(
+        self, url: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int | None, int, str | None, str | None]: ...
+
+
+class WebhookDeliveries:
+    def __init__(
+        self,
+        endpoints: WebhookEndpointStore,
+        deliveries: DeliveryStore,
+        transport: WebhookTransport,
+        clock: Clock,
+        jitter: random.Random | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.deliveries = deliveries
+        self.transport = transport
+        self.clock = clock
+        self.jitter = jitter or random.Random()  # noqa: S311 (spreading retries)
+
+    async def fan_out(self, event_id: str, event_type: str, payload: bytes) -> None:
+        targets = [e.id for e in await self.endpoints.all() if e.subscribes(event_type)]
+        if targets:
+            now = self.clock.now()
+            await self.deliveries.fan_out(event_id, event_type, payload, targets, now)
+
+    async def send_due(self, limit: int = 50) -> int:
+        """Send what is due now; the number of attempts made."""
+        now = self.clock.now()
+        due = await self.deliveries.claim_due(now, now + LEASE, limit)
+        for delivery in due:
+            await self._send(delivery)
+        return len(due)
+
+    async def _send(self, delivery: DueDelivery) -> None:
+        endpoint = await self.endpoints.get(delivery.endpoint_id)
+        now = self.clock.now()
+        if endpoint is None or endpoint.disabled_at is not None:
+            gone = Attempt(now, None, 0, None, "endpoint deleted or disabled")
+            await self.deliveries.record(delivery.id, gone, "failed", None)
+            return
+        headers = webhook_headers(
+            endpoint.signing_secrets(now),
+            delivery.event_id,
+            int(now.timestamp()),
+            delivery.payload,
+        )
+        status, latency, excerpt, error = await self.transport.post(
+            endpoint.url, delivery.payload, headers
+        )
+        attempt = Attempt(now, status, latency, excerpt, error)
+        await self._settle(delivery, endpoint, attempt)
+
+    async def _settle(
+        self, delivery: DueDelivery, endpoint: WebhookEndpoint, attempt: Attempt
+    ) -> None:
+        status = attempt.status_code
+        if status is not None and delivered(status):
+            await self.deliveries.record(delivery.id, attempt, "succeeded", None)
+            return
+        if status is not None and endpoint_gone(status):
+            await self.endpoints.save(endpoint.disable(attempt.at))
+            await self.deliveries.record(delivery.id, attempt, "failed", None)
+            log.warning("webhook_endpoint_disabled", endpoint_id=endpoint.id)
+            return
+        first = delivery.first_attempt_at or attempt.at
+        following = next_attempt(delivery.attempts + 1, first, attempt.at, self.jitter)
+        outcome = "failed" if following is None else "pending"
+        await self.deliveries.record(delivery.id, attempt, outcome, following)

@@ -1,0 +1,128 @@
+"""Webhook deliveries end to end over the real PostgreSQL: a payment's events
+reach a local receiver signed as Standard Webhooks say; failures are retried on
+the schedule with every attempt stored; 410 disables the endpoint."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from standardwebhooks import Webhook
+
+from tests.integration.identity.flows import admin_with_mfa, bearer
+from tests.integration.payments.flows import card, pay, user
+from tests.integration.payments.webhook_receiver import running_receiver
+from till.platform.settings import PaymentSettings
+
+
+@pytest.fixture
+def payment_settings():
+    return PaymentSettings(refund_mfa_threshold=10_000, webhook_allow_private_urls=True)
+
+
+async def _endpoint(client, url: str) -> dict:
+    _, tokens = await admin_with_mfa(client)
+    created = await client.post(
+        "/v1/webhook-endpoints",
+        json={"url": url, "events": ["payment.completed"]},
+        headers=bearer(tokens),
+    )
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def _paid(client) -> dict:
+    _, auth = await user(client)
+    return await pay(
+        client, auth, payment_method=await card(client, auth), confirm=True
+    )
+
+
+async def _until(check, client, seconds=8.0):
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline
+        client.app.state.outbox_relay.nudge()
+        await client.app.state.webhook_deliveries.send_due()
+        await asyncio.sleep(0.05)
+
+
+async def _delivery(client, event_type: str, payment_id: str, endpoint_id: str):
+    database = client.app.state.outbox_relay.database
+    async with database.read() as conn:
+        return (
+            await conn.execute(
+                text(
+                    "SELECT d.id, d.status, d.attempts, d.next_attempt_at, "
+                    "a.attempted_at, a.status_code, a.response_excerpt "
+                    "FROM webhook_deliveries d JOIN outbox o ON o.event_id = "
+                    "d.event_id LEFT JOIN webhook_attempts a ON a.delivery_id = d.id "
+                    "WHERE o.stream_id = :p AND d.event_type = :t "
+                    "AND d.endpoint_id = :e ORDER BY a.attempted_at"
+                ),
+                {"p": payment_id, "t": event_type, "e": endpoint_id},
+            )
+        ).all()
+
+
+async def test_a_completed_payment_is_delivered_signed(client):
+    with running_receiver() as receiver:
+        endpoint = await _endpoint(client, receiver.url)
+        payment = await _paid(client)
+
+        async def arrived():
+            return any(payment["id"].encode() in body for _, body in receiver.received)
+
+        await _until(arrived, client)
+        headers, body = next(
+            r for r in receiver.received if payment["id"].encode() in r[1]
+        )
+        event = Webhook(endpoint["secret"]).verify(body, headers)
+        assert (
+            event["type"] == "payment.completed"
+            and event["data"]["id"] == payment["id"]
+        )
+        assert headers["webhook-id"] == event["id"] and event["id"].startswith("evt_")
+        (row,) = await _delivery(
+            client, "payment.completed", payment["id"], endpoint["id"]
+        )
+        assert (row.status, row.attempts, row.status_code) == ("succeeded", 1, 200)
+
+
+async def test_a_failed_attempt_is_stored_and_retried_on_the_schedule(client):
+    with running_receiver() as receiver:
+        endpoint = await _endpoint(client, receiver.url)
+        receiver.answers = [500]
+        payment = await _paid(client)
+
+        async def attempted():
+            rows = await _delivery(
+                client, "payment.completed", payment["id"], endpoint["id"]
+            )
+            return rows and rows[0].status_code is not None
+
+        await _until(attempted, client)
+        (row,) = await _delivery(
+            client, "payment.completed", payment["id"], endpoint["id"]
+        )
+        assert (row.status, row.attempts, row.status_code) == ("pending", 1, 500)
+        assert row.response_excerpt == "nope"
+        wait = row.next_attempt_at - row.attempted_at
+        assert timedelta(seconds=5) <= wait <= timedelta(seconds=5.5)
+
+
+async def test_a_410_disables_the_endpoint(client):
+    with running_receiver() as receiver:
+        endpoint = await _endpoint(client, receiver.url)
+        receiver.answers = [410]
+        payment = await _paid(client)
+
+        async def gone():
+            stored = await client.app.state.webhook_endpoints.store.get(endpoint["id"])
+            return stored.disabled_at is not None
+
+        await _until(gone, client)
+        (row,) = await _delivery(
+            client, "payment.completed", payment["id"], endpoint["id"]
+        )
+        assert (row.status, row.status_code) == ("failed", 410)
