@@ -126,3 +126,43 @@ async def test_a_410_disables_the_endpoint(client):
             client, "payment.completed", payment["id"], endpoint["id"]
         )
         assert (row.status, row.status_code) == ("failed", 410)
+
+
+async def test_admins_read_the_attempts_and_retry_a_delivery_at_once(client):
+    with running_receiver() as receiver:
+        _, tokens = await admin_with_mfa(client)
+        admin = bearer(tokens)
+        created = await client.post(
+            "/v1/webhook-endpoints",
+            json={"url": receiver.url, "events": ["payment.completed"]},
+            headers=admin,
+        )
+        endpoint = created.json()
+        receiver.answers = [503]
+        payment = await _paid(client)
+
+        async def attempted():
+            rows = await _delivery(
+                client, "payment.completed", payment["id"], endpoint["id"]
+            )
+            return rows and rows[0].status_code is not None
+
+        await _until(attempted, client)
+        path = f"/v1/webhook-endpoints/{endpoint['id']}/deliveries"
+        (delivery,) = (await client.get(path, headers=admin)).json()["data"]
+        assert delivery["status"] == "pending" and delivery["next_attempt_at"]
+        assert [a["status_code"] for a in delivery["attempts"]] == [503]
+        retried = await client.post(
+            f"/v1/webhook-deliveries/{delivery['id']}/retry", headers=admin
+        )
+        assert retried.status_code == 202
+        await client.app.state.webhook_deliveries.send_due()
+        (after,) = (await client.get(path, headers=admin)).json()["data"]
+        assert after["status"] == "succeeded"
+        assert [a["status_code"] for a in after["attempts"]] == [503, 200]
+        _, auth = await user(client)
+        assert (await client.get(path, headers=auth)).status_code == 403
+        unknown = await client.post(
+            "/v1/webhook-deliveries/whd_nope/retry", headers=admin
+        )
+        assert unknown.status_code == 404

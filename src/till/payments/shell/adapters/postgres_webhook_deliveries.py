@@ -4,6 +4,7 @@ so several senders never send one at the same time and no transaction stays
 open across an HTTP call."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 
@@ -34,6 +35,22 @@ _SETTLE = text(
     "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :outcome, "
     "next_attempt_at = :next, first_attempt_at = coalesce(first_attempt_at, :at) "
     "WHERE id = :id"
+)
+
+
+_OF_ENDPOINT = text(
+    "SELECT d.id, d.event_id, d.event_type, d.status, d.attempts, "
+    "d.next_attempt_at, d.created_at, coalesce(json_agg(json_build_object("
+    "'attempted_at', a.attempted_at, 'status_code', a.status_code, "
+    "'latency_ms', a.latency_ms, 'response', a.response_excerpt, 'error', a.error) "
+    "ORDER BY a.attempted_at) FILTER (WHERE a.delivery_id IS NOT NULL), '[]') "
+    "AS attempts_made FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON "
+    "a.delivery_id = d.id WHERE d.endpoint_id = :endpoint GROUP BY d.id "
+    "ORDER BY d.id DESC LIMIT :limit"
+)
+_RETRY = text(
+    "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now "
+    "WHERE id = :id RETURNING id"
 )
 
 
@@ -103,3 +120,16 @@ class SqlaWebhookDeliveries:
                     "at": attempt.at,
                 },
             )
+
+    async def of_endpoint(self, endpoint_id: str, limit: int) -> list[dict[str, Any]]:
+        """The newest deliveries with their attempts (for the admin API)."""
+        async with self.database.read() as conn:
+            rows = await conn.execute(
+                _OF_ENDPOINT, {"endpoint": endpoint_id, "limit": limit}
+            )
+            return [dict(row._mapping) for row in rows]
+
+    async def retry_now(self, delivery_id: str, now: datetime) -> bool:
+        async with self.database.read() as conn:
+            found = await conn.scalar(_RETRY, {"id": delivery_id, "now": now})
+        return found is not None

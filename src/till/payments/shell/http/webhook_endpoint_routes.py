@@ -9,6 +9,7 @@ from pydantic import Field
 from till.payments.core.views import rfc3339
 from till.payments.core.webhook_endpoints import WebhookEndpoint
 from till.payments.shell.http.dependencies import CurrentCaller
+from till.platform.pagination import Limit
 from till.platform.schemas import ListOf, StrictRequest
 from till.platform.schemas import Response as ResponseModel
 
@@ -96,3 +97,46 @@ async def delete_webhook_endpoint(
 ) -> Response:
     await _commands(request).delete(caller, endpoint_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/v1/webhook-endpoints/{endpoint_id}/deliveries")
+async def list_webhook_deliveries(
+    request: Request, endpoint_id: str, caller: CurrentCaller, limit: Limit = 20
+) -> dict[str, Any]:
+    """Admins: each delivery with its attempts (status code, latency, first
+    KiB of the answer) and its next retry."""
+    found = await request.app.state.webhook_deliveries.of_endpoint(
+        caller, endpoint_id, limit
+    )
+    data = [_delivery_out(d) for d in found]
+    return {"object": "list", "data": data, "has_more": False}
+
+
+@router.post(
+    "/v1/webhook-deliveries/{delivery_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def retry_webhook_delivery(
+    request: Request, delivery_id: str, caller: CurrentCaller
+) -> dict[str, Any]:
+    """Admins: the delivery is sent again at once (202: it is queued)."""
+    await request.app.state.webhook_deliveries.retry(caller, delivery_id)
+    return {"id": delivery_id, "object": "webhook_delivery", "status": "pending"}
+
+
+def _delivery_out(row: dict[str, Any]) -> dict[str, Any]:
+    def stamp(value: Any) -> str | None:
+        return None if value is None else rfc3339(value)
+
+    return {
+        "id": row["id"],
+        "object": "webhook_delivery",
+        "event_id": row["event_id"],
+        "event_type": row["event_type"],
+        "status": row["status"],
+        "attempts": row["attempts_made"],
+        "next_attempt_at": stamp(row["next_attempt_at"])
+        if row["status"] == "pending"
+        else None,
+        "created_at": stamp(row["created_at"]),
+    }

@@ -5,11 +5,13 @@ delivered, retried on the schedule, or given up; a 410 disables the endpoint."""
 
 import random
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 
 from till.kernel.clock import Clock
+from till.kernel.errors import Forbidden, NotFound
+from till.payments.core.access import Caller
 from till.payments.core.webhook_deliveries import Attempt, DueDelivery
 from till.payments.core.webhook_endpoints import WebhookEndpoint
 from till.payments.core.webhook_schedule import (
@@ -44,6 +46,12 @@ class DeliveryStore(Protocol):
         self, delivery_id: str, attempt: Attempt, outcome: str, next_at: datetime | None
     ) -> None: ...
 
+    async def of_endpoint(
+        self, endpoint_id: str, limit: int
+    ) -> list[dict[str, Any]]: ...
+
+    async def retry_now(self, delivery_id: str, now: datetime) -> bool: ...
+
 
 class WebhookTransport(Protocol):
     async def post(
@@ -71,6 +79,23 @@ class WebhookDeliveries:
         if targets:
             now = self.clock.now()
             await self.deliveries.fan_out(event_id, event_type, payload, targets, now)
+
+    async def of_endpoint(
+        self, caller: Caller, endpoint_id: str, limit: int
+    ) -> list[dict[str, Any]]:
+        """Admins: the endpoint's deliveries, attempts and next retry."""
+        if not caller.admin:
+            raise Forbidden("only an admin may read webhook deliveries")
+        if await self.endpoints.get(endpoint_id) is None:
+            raise NotFound("no such webhook endpoint")
+        return await self.deliveries.of_endpoint(endpoint_id, limit)
+
+    async def retry(self, caller: Caller, delivery_id: str) -> None:
+        """Admins: send this delivery again now (also after it failed)."""
+        if not caller.admin:
+            raise Forbidden("only an admin may retry a webhook delivery")
+        if not await self.deliveries.retry_now(delivery_id, self.clock.now()):
+            raise NotFound("no such webhook delivery")
 
     async def send_due(self, limit: int = 50) -> int:
         """Send what is due now; the number of attempts made."""
