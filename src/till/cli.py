@@ -20,10 +20,12 @@ user_app = typer.Typer(no_args_is_help=True, help="Manage user accounts.")
 keys_app = typer.Typer(no_args_is_help=True, help="Manage signing and data keys.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
 projections_app = typer.Typer(no_args_is_help=True, help="Manage read models.")
+dlq_app = typer.Typer(no_args_is_help=True, help="Dead-lettered events.")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
+app.add_typer(dlq_app, name="dlq")
 
 _embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
 
@@ -176,6 +178,35 @@ def projections_rebuild() -> None:
 
     count = asyncio.run(rebuild_projections(_database_url()))
     typer.echo(f"rebuilt {count} payment(s)")
+
+
+@app.command()
+def worker() -> None:
+    """Consume events (webhook fan-out) and send webhooks until stopped; with
+    RABBITMQ_URL, run `till serve` with TILL_WORKER_IN_PROCESS=false beside it."""
+    from till.cli_tasks import run_worker
+
+    asyncio.run(run_worker(_database_url()))
+
+
+@dlq_app.command("list")
+def dlq_list(consumer: Annotated[str, typer.Argument()] = "webhooks") -> None:
+    """The event ids in a consumer's dead-letter queue."""
+    from till.cli_tasks import dead_letter_ids
+
+    ids = asyncio.run(dead_letter_ids(consumer, replay=False))
+    for event_id in ids:
+        typer.echo(event_id)
+    typer.echo(f"{len(ids)} dead letter(s) in {consumer}")
+
+
+@dlq_app.command("replay")
+def dlq_replay(consumer: Annotated[str, typer.Argument()] = "webhooks") -> None:
+    """Move a consumer's dead letters back to its queue."""
+    from till.cli_tasks import dead_letter_ids
+
+    (count,) = asyncio.run(dead_letter_ids(consumer, replay=True))
+    typer.echo(f"replayed {count} dead letter(s) to {consumer}")
 
 
 @app.command()

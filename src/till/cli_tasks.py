@@ -1,5 +1,6 @@
 """The async work behind `till` commands, built through the composition root."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from till.app import create_app
@@ -52,3 +53,28 @@ async def diagnose() -> Diagnosis:
         result.failed = True
         result.lines.append(f"startup: FAILED {type(error).__name__}: {error}")
     return result
+
+
+async def run_worker(database_url: str) -> None:
+    """`till worker`: the event consumers and the webhook sender, no HTTP, until
+    SIGTERM or SIGINT."""
+    import signal
+
+    infra = InfraSettings(database_url=database_url, till_worker_in_process=True)
+    app = create_app(infra, AuthSettings())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with app.router.lifespan_context(app):
+        print("till worker: consuming", flush=True)
+        await stop.wait()
+
+
+async def dead_letter_ids(consumer: str, replay: bool) -> list[str]:
+    from till.app.events import dead_letters
+
+    infra = InfraSettings()
+    if not infra.rabbitmq_url:
+        raise SystemExit("till dlq needs RABBITMQ_URL (the embedded bus has no DLQ)")
+    return await dead_letters(infra, consumer, replay)

@@ -3,6 +3,7 @@ else the in-process bus), this process's outbox relay, and the consumers that
 turn events into webhook deliveries, with the sender that sends them."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,36 @@ if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
 SEND_EVERY_SECONDS = 1.0
+CONSUMERS = ["webhooks"]
+
+
+def event_worker(
+    infra: InfraSettings, on_delivery: Callable[[Delivery], Awaitable[None]]
+) -> RabbitWorker:
+    """The consumers on RabbitMQ, their queues named after the exchange."""
+    return RabbitWorker(
+        infra.rabbitmq_url or "",
+        infra.till_events_exchange,
+        [Consumer("webhooks", ["#"], on_delivery)],
+        prefix=infra.till_events_exchange + ".",
+    )
+
+
+async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> list[str]:
+    """`till dlq list|replay`: the dead letters' event ids (replayed or not)."""
+
+    async def unused(delivery: Delivery) -> None:  # pragma: no cover
+        raise RuntimeError("till dlq does not consume")
+
+    worker = event_worker(infra, unused)
+    chosen = next(c for c in worker.consumers if c.name == consumer)
+    await worker.start(consume=False)
+    try:
+        if replay:
+            return [str(await worker.replay(chosen))]
+        return [d.event_id for d in await worker.dead_letters(chosen)]
+    finally:
+        await worker.stop()
 
 
 async def wire_events(
@@ -87,12 +118,7 @@ async def _consume(
         async def on_delivery(delivery: Delivery) -> None:
             await webhooks.fan_out(delivery.event_id, delivery.type, delivery.body)
 
-        worker = RabbitWorker(
-            infra.rabbitmq_url or "",
-            infra.till_events_exchange,
-            [Consumer("webhooks", ["#"], on_delivery)],
-            prefix=infra.till_events_exchange + ".",
-        )
+        worker = event_worker(infra, on_delivery)
         await worker.start()
         stack.push_async_callback(worker.stop)
     sender = asyncio.create_task(

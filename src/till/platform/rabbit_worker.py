@@ -68,7 +68,9 @@ class RabbitWorker:
     def queue_name(self, consumer: Consumer) -> str:
         return self.prefix + consumer.name
 
-    async def start(self) -> None:
+    async def start(self, consume: bool = True) -> None:
+        """Declare the queues (and start consuming unless `consume` is false,
+        as for `till dlq`)."""
         self._connection = await aio_pika.connect_robust(self.url)
         channel = await self._connection.channel(publisher_confirms=True)
         await channel.set_qos(prefetch_count=self.prefetch)
@@ -80,7 +82,8 @@ class RabbitWorker:
             queue = await self._declare(channel, consumer)
             for binding in consumer.bindings:
                 await queue.bind(exchange, routing_key=binding)
-            await queue.consume(self._on_message(consumer))
+            if consume:
+                await queue.consume(self._on_message(consumer))
 
     async def _declare(
         self, channel: aio_pika.abc.AbstractChannel, consumer: Consumer
