@@ -21,6 +21,7 @@ from till.payments.shell.http import (
     payment_method_routes,
     payment_query_routes,
     payment_routes,
+    processor_webhook_routes,
     webhook_endpoint_routes,
 )
 from till.payments.shell.http.error_statuses import PAYMENTS_ERROR_STATUS
@@ -133,6 +134,7 @@ def create_app(
         payment_query_routes,
         event_routes,
         webhook_endpoint_routes,
+        processor_webhook_routes,
     ):
         app.include_router(module.router)
     return app

@@ -26,6 +26,7 @@ from till.payments.shell.adapters.postgres_payment_reads import SqlaPaymentReads
 from till.payments.shell.adapters.postgres_payment_transactions import (
     SqlaPaymentTransactions,
 )
+from till.payments.shell.adapters.postgres_stripe_events import SqlaStripeEvents
 from till.payments.shell.adapters.postgres_webhook_endpoints import (
     SqlaWebhookEndpoints,
 )
@@ -40,6 +41,7 @@ from till.payments.shell.orchestrators.payment_commands import (
     PaymentRules,
 )
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
+from till.payments.shell.orchestrators.processor_events import ProcessorEvents
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
 )
@@ -180,6 +182,15 @@ async def wire_payments(
         settings.janitor_grace_seconds,
     )
     app.state.payment_janitor = janitor
+    webhook_secret = settings.stripe_webhook_secret
+    app.state.processor_events = ProcessorEvents(
+        unit,
+        commands.moves,
+        SqlaPaymentReads(database),
+        SqlaStripeEvents(database),
+        shared.clock,
+        None if webhook_secret is None else webhook_secret.get_secret_value(),
+    )
     sweeper = asyncio.create_task(
         every(settings.janitor_every_seconds, "payment_janitor", janitor.run_once)
     )

@@ -89,6 +89,11 @@ class PaymentSettings(BaseSettings):
         default=None, validation_alias="STRIPE_API_KEY"
     )
     stripe_api_base: str = "https://api.stripe.com"
+    # The signing secret of Stripe's webhook endpoint (`whsec_…`): without it
+    # POST /v1/gateways/stripe/webhook answers 404.
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="STRIPE_WEBHOOK_SECRET"
+    )
     gateway_timeout_seconds: float = 10.0  # per attempt (Stripe)
     # One processor call, retries included: past it the outcome is unknown.
     # Kept well under the Idempotency-Key lease (60 s), so a retry cannot take

@@ -18,6 +18,10 @@ from till.payments.shell.adapters.postgres_payment_rows import (
 )
 from till.platform.database import Database
 
+_BY_REFERENCE = text(
+    f"SELECT {SELECT} FROM payments WHERE gateway_reference = :ref "  # noqa: S608  # nosec B608
+    "ORDER BY id DESC LIMIT 1"
+)
 _STUCK = text(
     f"SELECT {SELECT} FROM payments "  # noqa: S608  # nosec B608
     "WHERE (status = 'processing' OR pending_operation IS NOT NULL) "
@@ -46,3 +50,9 @@ class SqlaPaymentReads:
         async with self.database.read() as conn:
             rows = await conn.execute(_STUCK, {"before": before, "limit": limit})
             return [payment_from_row(row) for row in rows]
+
+    async def by_reference(self, reference: str) -> Payment | None:
+        """The payment the processor knows by `reference` (Stripe's pi_…)."""
+        async with self.database.read() as conn:
+            row = (await conn.execute(_BY_REFERENCE, {"ref": reference})).first()
+        return None if row is None else payment_from_row(row)

@@ -1,0 +1,19 @@
+"""`POST /v1/gateways/stripe/webhook`: Stripe's word on payments it finished
+later. Authenticated by `Stripe-Signature` only (no bearer); a bad or stale
+signature is 400 and changes nothing."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+
+router = APIRouter(tags=["gateways"])
+
+
+@router.post("/v1/gateways/stripe/webhook")
+async def stripe_webhook(
+    request: Request,
+    stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
+) -> dict[str, Any]:
+    events = request.app.state.processor_events
+    await events.receive_stripe(await request.body(), stripe_signature)
+    return {"received": True}
