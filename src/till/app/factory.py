@@ -21,6 +21,7 @@ from till.payments.shell.http import (
     payment_method_routes,
     payment_query_routes,
     payment_routes,
+    payment_stream_routes,
     processor_webhook_routes,
     webhook_endpoint_routes,
 )
@@ -135,6 +136,7 @@ def create_app(
         event_routes,
         webhook_endpoint_routes,
         processor_webhook_routes,
+        payment_stream_routes,
     ):
         app.include_router(module.router)
     return app

@@ -41,6 +41,7 @@ from till.payments.shell.orchestrators.payment_commands import (
     PaymentRules,
 )
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
+from till.payments.shell.orchestrators.payment_streams import PaymentStreams
 from till.payments.shell.orchestrators.processor_events import ProcessorEvents
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
@@ -155,6 +156,9 @@ async def wire_payments(
     app.state.payment_queries = PaymentQueries(
         SqlaPaymentReads(database), cache, PostgresEventLog(database), shared.clock
     )
+    streams = PaymentStreams(app.state.payment_queries)
+    cache.listeners.append(streams.changed)
+    app.state.payment_streams = streams
     app.state.idempotency_store = PostgresIdempotencyStore(database)
     app.state.webhook_endpoints = WebhookEndpointCommands(
         SqlaWebhookEndpoints(database, shared.data_keys),

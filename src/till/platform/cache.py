@@ -13,6 +13,7 @@ import os
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 import structlog
 from prometheus_client import Counter, Gauge
@@ -85,6 +86,8 @@ class TwoLevelCache:
         # Messages carry their sender, so a process skips its own (it dropped
         # those entries before publishing).
         self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
+        # Told of every key changed, here or in another process (live streams).
+        self.listeners: list[Callable[[list[str]], None]] = []
         if redis is not None:
             self.fanout = RedisFanout(
                 redis, prefix + "cache-invalidations", self._heard, self._resync
@@ -134,6 +137,7 @@ class TwoLevelCache:
         now = time.monotonic()
         for key in keys:
             self.local.drop(key, now)
+        self._tell(keys)
         if self.redis is None or self.fanout is None:
             return
         wanted = sorted(self._pending.union(keys))
@@ -159,9 +163,14 @@ class TwoLevelCache:
         origin, *keys = data.decode().split("\n")
         if origin == self._origin:
             return
+        self._tell(keys)
         now = time.monotonic()
         for key in keys:
             self.local.drop(key, now)
+
+    def _tell(self, keys: list[str]) -> None:
+        for listener in self.listeners:
+            listener(keys)
 
     async def _resync(self) -> None:
         self.local.clear(time.monotonic())  # missed invalidations: start over
