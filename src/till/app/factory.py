@@ -17,6 +17,7 @@ from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
 from till.payments.shell.http import (
+    customer_data_routes,
     event_routes,
     payment_method_routes,
     payment_query_routes,
@@ -137,6 +138,7 @@ def create_app(
         webhook_endpoint_routes,
         processor_webhook_routes,
         payment_stream_routes,
+        customer_data_routes,
     ):
         app.include_router(module.router)
     return app

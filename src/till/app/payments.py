@@ -114,9 +114,9 @@ async def wire_payments(
 ) -> None:
     """Put the payments driving ports on `app.state` (after identity's)."""
     database = shared.database
-    vault = SqlaPaymentMethodVault(
-        database, shared.data_keys, CustomerKeys(database, shared.data_keys)
-    )
+    customer_keys = CustomerKeys(database, shared.data_keys)
+    app.state.customer_keys = customer_keys
+    vault = SqlaPaymentMethodVault(database, shared.data_keys, customer_keys)
     kinds = [settings.gateway, settings.fallback_gateway]
     processors: dict[str, PaymentGatewayPort] = {}
     for kind in dict.fromkeys(k for k in kinds if k):

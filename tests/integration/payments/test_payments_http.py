@@ -1,6 +1,6 @@
 """The payments API over HTTP against the real PostgreSQL and Redis."""
 
-from tests.integration.identity.flows import assert_problem
+from tests.integration.identity.flows import admin_with_mfa, assert_problem, bearer
 from tests.integration.payments.flows import DECLINED, card, key, pay, user
 
 
@@ -91,3 +91,28 @@ async def test_metadata_is_bounded_like_stripes(client):
         assert_problem(response, 422, "validation_error")
     kept = await pay(client, auth, metadata={"order": "A-1"}, description="tea")
     assert (kept["metadata"], kept["description"]) == ({"order": "A-1"}, "tea")
+
+
+async def test_erasing_a_customer_shreds_their_billing_details(client):
+    profile, auth = await user(client)
+    created = await client.post(
+        "/v1/payment-methods",
+        json={
+            "type": "bank_transfer",
+            "bank_transfer": {
+                "iban": "DE89370400440532013000"
+            },  # pragma: allowlist secret
+            "billing_details": {"name": "Ada Lovelace"},
+        },
+        headers=auth,
+    )
+    payment = await pay(client, auth, payment_method=created.json()["id"])
+    path = f"/v1/customers/{profile['id']}/personal-data"
+    assert_problem(await client.delete(path, headers=auth), 403, "forbidden")
+    _, tokens = await admin_with_mfa(client)
+    erased = await client.delete(path, headers=bearer(tokens))
+    assert erased.status_code == 202
+    vault = client.app.state.payment_commands.vault
+    assert await vault.billing(created.json()["id"]) is None  # unrecoverable
+    kept = await client.get(f"/v1/payments/{payment['id']}", headers=auth)
+    assert kept.json()["amount"] == 1050  # amounts and the trail stay
