@@ -16,6 +16,9 @@ from till.payments.shell.adapters.postgres_webhook_deliveries import (
     SqlaWebhookDeliveries,
 )
 from till.payments.shell.orchestrators.webhook_deliveries import WebhookDeliveries
+from till.payments.shell.orchestrators.webhook_endpoint_commands import (
+    ResolvingGuard,
+)
 from till.platform.event_bus import (
     EventPublisher,
     InProcessBus,
@@ -91,11 +94,13 @@ async def _webhook_deliveries(
 ) -> WebhookDeliveries:
     transport = HttpxWebhookTransport()
     stack.push_async_callback(transport.aclose)
+    commands = app.state.webhook_endpoints
     webhooks = WebhookDeliveries(
-        app.state.webhook_endpoints.store,
+        commands.store,
         SqlaWebhookDeliveries(shared.database),
         transport,
         shared.clock,
+        ResolvingGuard(commands.resolve, commands.allow_private),
     )
     app.state.webhook_deliveries = webhooks
     return webhooks

@@ -2,13 +2,16 @@
 Redis (longer), both dropped by the command that changes the data.
 
 Read after write: the writing process drops its L1 entry and the L2 key before
-it answers, and tells every other process over pub/sub to drop theirs. A read
+it answers, and tells every other process over pub/sub to drop theirs, waiting
+(briefly) until each has acknowledged, so no process serves the old entry after
+the command has answered. A read
 that started before an invalidation never stores what it read (its token is
 older than the invalidation): in L1 by time, in L2 because invalidation leaves
 a short tombstone that `SET NX` cannot overwrite. L1 is trusted only while the
 invalidation channel is in sync; without Redis only L1 exists and every
 invalidation is local (one process)."""
 
+import asyncio
 import os
 import secrets
 import time
@@ -31,6 +34,7 @@ CACHE_HIT_RATIO = Gauge(
 )
 TOMBSTONE = b"\x00gone"
 TOMBSTONE_SECONDS = 5
+ACK_SECONDS = 0.2  # how long a writer waits for each other process's ack
 
 
 class LocalCache:
@@ -83,6 +87,7 @@ class TwoLevelCache:
         self.fanout: RedisFanout | None = None
         self._hits = self._lookups = 0
         self._pending: set[str] = set()  # invalidations Redis did not take yet
+        self._acks: set[asyncio.Task[None]] = set()
         # Messages carry their sender, so a process skips its own (it dropped
         # those entries before publishing).
         self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
@@ -141,12 +146,18 @@ class TwoLevelCache:
         if self.redis is None or self.fanout is None:
             return
         wanted = sorted(self._pending.union(keys))
+        message_id = secrets.token_hex(8)
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for key in wanted:
                     pipe.set(self.prefix + key, TOMBSTONE, ex=TOMBSTONE_SECONDS)
-                pipe.publish(self.fanout.channel, "\n".join([self._origin, *wanted]))
-                await pipe.execute()
+                pipe.publish(
+                    self.fanout.channel,
+                    "\n".join([self._origin, message_id, *wanted]),
+                )
+                receivers = int((await pipe.execute())[-1])
+            others = receivers - (1 if self.fanout.in_sync else 0)
+            await self._await_acks(message_id, others)
         except RedisError:
             # Kept and sent with the next invalidation or on resync; meanwhile
             # Redis is unreachable for readers too, and every process out of
@@ -159,14 +170,39 @@ class TwoLevelCache:
     def _l1_trusted(self) -> bool:
         return self.fanout is None or self.fanout.in_sync
 
+    async def _await_acks(self, message_id: str, others: int) -> None:
+        """Every other process dropped the keys before the command answers,
+        so a read that follows the answer, anywhere, misses its L1. A process
+        that does not ack in time is logged (it resyncs when it can)."""
+        assert self.redis is not None  # noqa: S101 (only called with Redis)
+        key = f"{self.prefix}ack:{message_id}"
+        for _ in range(max(others, 0)):
+            if await self.redis.blpop([key], timeout=ACK_SECONDS) is None:
+                log.warning("cache_invalidation_unacknowledged", missing=others)
+                return
+
     def _heard(self, data: bytes) -> None:
-        origin, *keys = data.decode().split("\n")
+        origin, message_id, *keys = data.decode().split("\n")
         if origin == self._origin:
             return
-        self._tell(keys)
         now = time.monotonic()
         for key in keys:
             self.local.drop(key, now)
+        self._tell(keys)
+        task = asyncio.get_running_loop().create_task(self._ack(message_id))
+        self._acks.add(task)
+        task.add_done_callback(self._acks.discard)
+
+    async def _ack(self, message_id: str) -> None:
+        assert self.redis is not None  # noqa: S101 (only called with Redis)
+        key = f"{self.prefix}ack:{message_id}"
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.lpush(key, b"1")
+                pipe.expire(key, 10)
+                await pipe.execute()
+        except RedisError:
+            log.warning("cache_ack_failed")
 
     def _tell(self, keys: list[str]) -> None:
         for listener in self.listeners:

@@ -166,3 +166,23 @@ async def test_admins_read_the_attempts_and_retry_a_delivery_at_once(client):
             "/v1/webhook-deliveries/whd_nope/retry", headers=admin
         )
         assert unknown.status_code == 404
+
+
+async def test_a_target_refused_at_send_time_is_not_called(client):
+    with running_receiver() as receiver:
+        endpoint = await _endpoint(client, receiver.url)
+        client.app.state.webhook_deliveries.guard.allow_private = False
+        payment = await _paid(client)
+
+        async def attempted():
+            rows = await _delivery(
+                client, "payment.completed", payment["id"], endpoint["id"]
+            )
+            return bool(rows) and rows[0].attempted_at is not None
+
+        await _until(attempted, client)
+        assert not any(payment["id"].encode() in body for _, body in receiver.received)
+        (row,) = await _delivery(
+            client, "payment.completed", payment["id"], endpoint["id"]
+        )
+        assert row.status == "pending" and row.status_code is None

@@ -53,6 +53,11 @@ class DeliveryStore(Protocol):
     async def retry_now(self, delivery_id: str, now: datetime) -> bool: ...
 
 
+class TargetGuard(Protocol):
+    async def blocked(self, url: str) -> str | None:
+        """Why `url` may not be called now (SSRF), or None."""
+
+
 class WebhookTransport(Protocol):
     async def post(
         self, url: str, body: bytes, headers: dict[str, str]
@@ -66,12 +71,14 @@ class WebhookDeliveries:
         deliveries: DeliveryStore,
         transport: WebhookTransport,
         clock: Clock,
+        guard: TargetGuard,
         jitter: random.Random | None = None,
     ) -> None:
         self.endpoints = endpoints
         self.deliveries = deliveries
         self.transport = transport
         self.clock = clock
+        self.guard = guard
         self.jitter = jitter or random.Random()  # noqa: S311 (spreading retries)
 
     async def fan_out(self, event_id: str, event_type: str, payload: bytes) -> None:
@@ -111,6 +118,11 @@ class WebhookDeliveries:
         if endpoint is None or endpoint.disabled_at is not None:
             gone = Attempt(now, None, 0, None, "endpoint deleted or disabled")
             await self.deliveries.record(delivery.id, gone, "failed", None)
+            return
+        blocked = await self.guard.blocked(endpoint.url)
+        if blocked is not None:  # its DNS changed since it was registered
+            attempt = Attempt(now, None, 0, None, blocked)
+            await self._settle(delivery, endpoint, attempt)
             return
         headers = webhook_headers(
             endpoint.signing_secrets(now),

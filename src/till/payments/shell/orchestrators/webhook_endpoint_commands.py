@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from till.kernel.clock import Clock
-from till.kernel.errors import Forbidden, NotFound
+from till.kernel.errors import Forbidden, NotFound, ValidationFailed
 from till.kernel.ids import new_id
 from till.payments.core.access import Caller, require_admin_with_mfa
 from till.payments.core.webhook_endpoints import WebhookEndpoint, new_endpoint
@@ -23,6 +23,23 @@ class WebhookEndpointStore(Protocol):
     async def all(self) -> list[WebhookEndpoint]: ...
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None: ...
     async def delete(self, endpoint_id: str) -> bool: ...
+
+
+class ResolvingGuard:
+    """TargetGuard: resolves the URL's host now and applies the same rule as
+    at registration (DNS can change after an endpoint was accepted)."""
+
+    def __init__(self, resolve: Resolver, allow_private_urls: bool) -> None:
+        self.resolve = resolve
+        self.allow_private = allow_private_urls
+
+    async def blocked(self, url: str) -> str | None:
+        try:
+            host, port = parse_target(url)
+            require_public(await self.resolve(host, port), self.allow_private)
+        except ValidationFailed as refused:
+            return refused.message
+        return None
 
 
 class WebhookEndpointCommands:
