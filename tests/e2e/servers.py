@@ -3,6 +3,7 @@
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,3 +53,16 @@ def running_till(env: dict[str, str], seconds: float = 60) -> Iterator[Server]:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=30)
         server.output.append(out)
+
+
+PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
+
+
+def new_user_token(http: httpx.Client, tag: str = "e2e") -> str:
+    """Register a fresh user through a running till and log in: the token."""
+    credentials = {
+        "email": f"{tag}-{uuid.uuid4().hex[:8]}@example.com",
+        "password": PASSWORD,
+    }
+    assert http.post("/v1/auth/register", json=credentials).status_code == 201
+    return str(http.post("/v1/auth/login", json=credentials).json()["access_token"])

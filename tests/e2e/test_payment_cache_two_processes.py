@@ -6,19 +6,14 @@ import uuid
 
 import httpx
 
-from tests.e2e.servers import running_till
+from tests.e2e.servers import new_user_token, running_till
 
-PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 VISA = "4242424242424242"  # pragma: allowlist secret
 REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def _user(http: httpx.Client) -> dict[str, str]:
-    credentials = {"email": f"rw-{uuid.uuid4().hex[:8]}@example.com"}
-    credentials["password"] = PASSWORD
-    assert http.post("/v1/auth/register", json=credentials).status_code == 201
-    token = http.post("/v1/auth/login", json=credentials).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {new_user_token(http, 'rw')}"}
 
 
 def _post(http: httpx.Client, path: str, auth: dict, body: dict) -> dict:

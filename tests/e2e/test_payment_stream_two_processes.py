@@ -10,18 +10,14 @@ import orjson
 import pytest
 import websockets
 
-from tests.e2e.servers import running_till
+from tests.e2e.servers import new_user_token, running_till
 
-PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 VISA = "4242424242424242"  # pragma: allowlist secret
 REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def _token(http: httpx.Client) -> str:
-    credentials = {"email": f"ws-{uuid.uuid4().hex[:8]}@example.com"}
-    credentials["password"] = PASSWORD
-    assert http.post("/v1/auth/register", json=credentials).status_code == 201
-    return str(http.post("/v1/auth/login", json=credentials).json()["access_token"])
+    return new_user_token(http, "ws")
 
 
 async def _watch(url: str, token: str, payment_id: str) -> list[dict]:

@@ -1,8 +1,6 @@
 """The two-level cache over the real Redis, with two caches standing for two
 API processes: an invalidation in one reaches the other's L1 and L2."""
 
-import asyncio
-
 import pytest
 from redis.asyncio import Redis
 
@@ -21,13 +19,6 @@ async def pair(redis_prefix):
     for cache, redis in ((a, redis_a), (b, redis_b)):
         await cache.stop()
         await redis.aclose()
-
-
-async def _eventually(check, seconds=1.0):
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline
-        await asyncio.sleep(0.005)
 
 
 async def test_a_value_put_by_one_process_is_served_to_another_from_l2(pair):

@@ -153,8 +153,9 @@ async def wire_payments(
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
     )
+    reads = SqlaPaymentReads(database)
     app.state.payment_queries = PaymentQueries(
-        SqlaPaymentReads(database), cache, PostgresEventLog(database), shared.clock
+        reads, cache, PostgresEventLog(database), shared.clock
     )
     streams = PaymentStreams(app.state.payment_queries)
     cache.listeners.append(streams.changed)
@@ -181,7 +182,7 @@ async def wire_payments(
     janitor = PaymentJanitor(
         unit,
         commands.moves,
-        SqlaPaymentReads(database),
+        reads,
         shared.clock,
         settings.janitor_grace_seconds,
     )
@@ -190,7 +191,7 @@ async def wire_payments(
     app.state.processor_events = ProcessorEvents(
         unit,
         commands.moves,
-        SqlaPaymentReads(database),
+        reads,
         SqlaStripeEvents(database),
         shared.clock,
         None if webhook_secret is None else webhook_secret.get_secret_value(),

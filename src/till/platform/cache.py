@@ -54,9 +54,7 @@ class LocalCache:
         return found[1]
 
     def put(self, key: str, value: bytes, token: float, now: float) -> None:
-        if self._dropped.get(key, self._cleared_at) >= token or (
-            self._cleared_at >= token
-        ):
+        if max(self._dropped.get(key, self._cleared_at), self._cleared_at) >= token:
             return  # invalidated after the read began: the value may be stale
         self._entries[key] = (now + self.ttl, value)
         self._entries.move_to_end(key)

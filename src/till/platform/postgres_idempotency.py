@@ -45,11 +45,6 @@ _EXISTING = Statement.of(
     "SELECT fingerprint, state, response_status, response_type, response_body "
     "FROM idempotency_keys WHERE caller = :caller AND key = :key"
 )
-_STORE = text(
-    "UPDATE idempotency_keys SET state = 'done', response_status = :status, "
-    "response_type = :type, response_body = :body "
-    "WHERE caller = :caller AND key = :key"
-)
 _RELEASE = text(
     "UPDATE idempotency_keys SET locked_until = '-infinity' "
     "WHERE caller = :caller AND key = :key AND state = 'running'"
@@ -75,6 +70,9 @@ def completion_params(
         "idem_type": response.content_type,
         "idem_body": response.body,
     }
+
+
+_COMPLETE = text(COMPLETE)
 
 
 class PostgresIdempotencyStore:
@@ -118,16 +116,7 @@ class PostgresIdempotencyStore:
         self, caller: str, key: str, response: StoredResponse, now: datetime
     ) -> None:
         async with self.database.read() as conn:
-            await conn.execute(
-                _STORE,
-                {
-                    "caller": caller,
-                    "key": key,
-                    "status": response.status,
-                    "type": response.content_type,
-                    "body": response.body,
-                },
-            )
+            await conn.execute(_COMPLETE, completion_params(caller, key, response))
 
     async def release(self, caller: str, key: str) -> None:
         async with self.database.read() as conn:

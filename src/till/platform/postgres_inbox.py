@@ -5,7 +5,6 @@ The id is claimed in a transaction that commits only when the handler
 succeeded, so a handler that fails or dies leaves no claim behind."""
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 from sqlalchemy import text
 
@@ -13,11 +12,6 @@ from till.kernel.clock import Clock
 from till.platform.database import Database
 from till.platform.rabbit_worker import Delivery
 
-_SEEN = text("SELECT 1 FROM inbox WHERE consumer = :c AND event_id = :e")
-_MARK = text(
-    "INSERT INTO inbox (consumer, event_id, processed_at) VALUES (:c, :e, :at) "
-    "ON CONFLICT DO NOTHING"
-)
 _CLAIM = text(
     "INSERT INTO inbox (consumer, event_id, processed_at) VALUES (:c, :e, :at) "
     "ON CONFLICT DO NOTHING RETURNING 1"
@@ -28,14 +22,6 @@ class Inbox:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
         self.clock = clock
-
-    async def seen(self, consumer: str, event_id: str) -> bool:
-        async with self.database.read() as conn:
-            return await conn.scalar(_SEEN, {"c": consumer, "e": event_id}) is not None
-
-    async def mark(self, consumer: str, event_id: str, at: datetime) -> None:
-        async with self.database.read() as conn:
-            await conn.execute(_MARK, {"c": consumer, "e": event_id, "at": at})
 
     def once(
         self, consumer: str, handle: Callable[[Delivery], Awaitable[None]]

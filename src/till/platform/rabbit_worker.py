@@ -8,7 +8,6 @@ republish is confirmed before the original is acked, so a message is never
 lost between the two. Delivery is at least once: handlers are idempotent (an
 inbox of event ids, `platform/postgres_inbox.py`)."""
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -190,7 +189,6 @@ class RabbitWorker:
                 held.append(message)
         for message in held:  # listing leaves them where they were
             await message.nack(requeue=True)
-        await asyncio.sleep(0)
         return found
 
     async def stop(self) -> None:

@@ -62,3 +62,16 @@ async def pay(
     response = await http.post("/v1/payments", json=body, headers=auth | key())
     assert response.status_code == expect, response.text
     return dict(response.json())
+
+
+async def completed(http: httpx.AsyncClient, auth: dict, amount: int = 1050) -> dict:
+    """A payment paid at once with a fresh card."""
+    method = await card(http, auth)
+    payment = await pay(http, auth, amount=amount, payment_method=method, confirm=True)
+    assert payment["status"] == "completed", payment
+    return payment
+
+
+async def post(http: httpx.AsyncClient, path: str, auth: dict, **body: object):
+    """A money POST with a fresh Idempotency-Key."""
+    return await http.post(path, json=body, headers=auth | key())

@@ -11,7 +11,16 @@ from tests.integration.identity.flows import (
     login,
     unique_email,
 )
-from tests.integration.payments.flows import admin, card, key, pay, service, user
+from tests.integration.payments.flows import (
+    admin,
+    card,
+    completed,
+    key,
+    pay,
+    post,
+    service,
+    user,
+)
 
 THRESHOLD = 10_000  # refund_mfa_threshold in the integration settings
 
@@ -22,17 +31,6 @@ async def plain_admin(http) -> dict[str, str]:
     commands = http.app.state.identity_commands
     await commands.register(email, PASSWORD, "Root", admin=True)
     return bearer(await login(http, email))
-
-
-async def completed(http, auth, amount: int = 1050) -> dict:
-    method = await card(http, auth)
-    payment = await pay(http, auth, amount=amount, payment_method=method, confirm=True)
-    assert payment["status"] == "completed", payment
-    return payment
-
-
-async def post(http, path: str, auth: dict, **body: object):
-    return await http.post(path, json=body, headers=auth | key())
 
 
 async def test_another_users_payment_is_not_found_never_forbidden(client):

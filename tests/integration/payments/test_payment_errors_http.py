@@ -4,7 +4,16 @@ transitions the state machine does not allow (409). Declines and an unavailable
 processor are in test_payment_declines_http.py."""
 
 from tests.integration.identity.flows import assert_problem
-from tests.integration.payments.flows import VISA, card, key, pay, service, user
+from tests.integration.payments.flows import (
+    VISA,
+    card,
+    completed,
+    key,
+    pay,
+    post,
+    service,
+    user,
+)
 
 NOT_LUHN = "4242424242424241"  # pragma: allowlist secret
 BAD_IBAN = "DE89370400440532013001"  # pragma: allowlist secret
@@ -23,17 +32,6 @@ def problem(response, status: int, code: str, param: str | None = None) -> dict:
 def names(body: dict, field: str) -> None:
     """`param` names `field` (alone or as the last part of a nested path)."""
     assert str(body.get("param")).split(".")[-1] == field, body
-
-
-async def post(http, path: str, auth: dict, **body: object):
-    return await http.post(path, json=body, headers=auth | key())
-
-
-async def completed(http, auth) -> dict:
-    method = await card(http, auth)
-    payment = await pay(http, auth, payment_method=method, confirm=True)
-    assert payment["status"] == "completed", payment
-    return payment
 
 
 BAD_PAYMENT_BODIES = [

@@ -12,6 +12,12 @@ from till.payments.core.notifications import PUBLISHED
 EVENT_TYPES = PUBLISHED | {"order.*"}
 
 
+def subscribed(events: tuple[str, ...], event_type: str) -> bool:
+    """Does a subscription to `events` take `event_type` (`*`, `order.*`)?"""
+    family = event_type.split(".")[0] + ".*"
+    return "*" in events or event_type in events or family in events
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookEndpoint:
     id: str
@@ -25,10 +31,7 @@ class WebhookEndpoint:
     disabled_at: datetime | None = None
 
     def subscribes(self, event_type: str) -> bool:
-        if self.disabled_at is not None:
-            return False
-        family = event_type.split(".")[0] + ".*"
-        return "*" in self.events or event_type in self.events or family in self.events
+        return self.disabled_at is None and subscribed(self.events, event_type)
 
     def signing_secrets(self, now: datetime) -> list[str]:
         """Newest first; the previous one while its overlap lasts."""

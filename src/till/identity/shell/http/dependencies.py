@@ -6,10 +6,8 @@ thread hop per dependency per request on the hot path."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
 
-from till.identity.core.errors import Unauthenticated
 from till.identity.core.models import Principal
 from till.identity.core.ports import IdentityCommandPort, IdentityQueryPort
 from till.identity.core.use_cases.authenticate import (
@@ -17,6 +15,7 @@ from till.identity.core.use_cases.authenticate import (
     require_user,
 )
 from till.kernel.clock import Clock
+from till.platform.bearer import BearerToken
 from till.platform.rate_limit_http import per_client_ip
 
 
@@ -34,19 +33,10 @@ Commands = Annotated[IdentityCommandPort, Depends(commands)]
 Queries = Annotated[IdentityQueryPort, Depends(queries)]
 
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="A user's access token (JWT) or a service API key (`sk_…`).",
-)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-
-
 async def current_principal(
-    request: Request, identity: Queries, credentials: Credentials
+    request: Request, identity: Queries, token: BearerToken
 ) -> Principal:
-    if credentials is None or not credentials.credentials.strip():
-        raise Unauthenticated("send `Authorization: Bearer <token>`")
-    principal = await identity.authenticate(credentials.credentials.strip())
+    principal = await identity.authenticate(token)
     request.state.principal = principal
     return principal
 

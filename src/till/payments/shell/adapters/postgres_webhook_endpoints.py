@@ -23,6 +23,7 @@ _UPSERT = text(
 )
 _ALL = text(f"SELECT {_COLUMNS} FROM webhook_endpoints ORDER BY id DESC")  # noqa: S608  # nosec B608
 _ONE = text(f"SELECT {_COLUMNS} FROM webhook_endpoints WHERE id = :id")  # noqa: S608  # nosec B608
+_ACTIVE = text("SELECT id, events FROM webhook_endpoints WHERE disabled_at IS NULL")
 _DELETE = text("DELETE FROM webhook_endpoints WHERE id = :id")
 SEALED_COLUMNS = [
     SealedColumn("webhook_endpoints", "id", "secret_sealed", "webhook-secret:{key}"),
@@ -60,6 +61,13 @@ class SqlaWebhookEndpoints:
     async def all(self) -> list[WebhookEndpoint]:
         async with self.database.read() as conn:
             return [self._endpoint(row) for row in await conn.execute(_ALL)]
+
+    async def subscriptions(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Active endpoints' ids and event types, secrets left sealed (the
+        fan-out of every event needs no more)."""
+        async with self.database.read() as conn:
+            rows = await conn.execute(_ACTIVE)
+            return [(row.id, tuple(row.events)) for row in rows]
 
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None:
         async with self.database.read() as conn:

@@ -6,13 +6,12 @@ identity."""
 
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
 
 from till.payments.core.access import Caller
 from till.payments.core.ports import PaymentCommandPort, PaymentQueryPort
+from till.platform.bearer import BearerToken
 from till.platform.idempotency import IdempotencyStore
-from till.platform.problems import ProblemError
 from till.platform.rate_limit_http import enforce_rate_limit, per_client_ip
 
 
@@ -22,20 +21,9 @@ class PaymentCallerPort(Protocol):
         unauthenticated error when it stands for nobody."""
 
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="A user's access token (JWT) or a service API key (`sk_…`).",
-)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-
-
-async def current_caller(request: Request, credentials: Credentials) -> Caller:
-    if credentials is None or not credentials.credentials.strip():
-        raise ProblemError(
-            401, "unauthenticated", "send `Authorization: Bearer <token>`"
-        )
+async def current_caller(request: Request, token: BearerToken) -> Caller:
     port: PaymentCallerPort = request.app.state.payment_callers
-    return await port.caller_for(credentials.credentials.strip())
+    return await port.caller_for(token)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

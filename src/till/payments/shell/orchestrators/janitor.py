@@ -5,8 +5,6 @@ looks the charge up once the processor gave a reference), so nothing is ever
 charged twice, and records only real answers: an unreachable processor adds
 nothing to the stream, the next pass tries again."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -14,7 +12,6 @@ import structlog
 
 from till.kernel.clock import Clock
 from till.kernel.errors import DomainError
-from till.kernel.idempotency import IdempotencyScope, StoredResponse
 from till.kernel.money import Money
 from till.payments.core import events as ev
 from till.payments.core.gateway import (
@@ -28,15 +25,13 @@ from till.payments.shell.orchestrators.processor_operations import (
     ProcessorOperations,
 )
 from till.payments.shell.orchestrators.unit_of_work import (
+    NO_KEY,
     PaymentsUnit,
     PaymentsUnitFactory,
+    settled_unit,
 )
 
 log = structlog.get_logger("till.payments.janitor")
-# Records are written as a command's are; no Idempotency-Key is behind them.
-NO_KEY = IdempotencyScope(
-    "system:janitor", "", "", False, lambda _: StoredResponse(200, "", b"")
-)
 
 
 class WaitingPayments(Protocol):
@@ -75,16 +70,8 @@ class PaymentJanitor:
                 )
         return settled
 
-    @asynccontextmanager
-    async def _unit(self) -> AsyncIterator[PaymentsUnit]:
-        unit = self.units()
-        try:
-            yield unit
-        finally:
-            await unit.settle()
-
     async def _resolve(self, payment: Payment) -> int:
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             if payment.status is Status.PROCESSING:
                 result = await self._charge_answer(payment)
                 if result is None or (

@@ -4,8 +4,6 @@ records: the attempt (or reservation) first, the answer after, so a crash or a
 timeout in between leaves a trail, never a double charge (the processor is
 asked under keys derived from the payment or refund)."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from till.kernel.clock import Clock
@@ -32,6 +30,7 @@ from till.payments.shell.orchestrators.processor_operations import (
 from till.payments.shell.orchestrators.unit_of_work import (
     PaymentsUnit,
     PaymentsUnitFactory,
+    settled_unit,
 )
 
 
@@ -56,14 +55,6 @@ class PaymentCommands:
             routes, vault, clock, rules.refund_mfa_threshold
         )
 
-    @asynccontextmanager
-    async def _unit(self) -> AsyncIterator[PaymentsUnit]:
-        unit = self.units()
-        try:
-            yield unit
-        finally:
-            await unit.settle()
-
     async def add_payment_method(
         self, caller: Caller, request: NewPaymentMethod
     ) -> PaymentMethod:
@@ -78,7 +69,7 @@ class PaymentCommands:
         self, caller: Caller, intent: PaymentIntent, idempotency: IdempotencyScope
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             if idempotency.resumed:
                 earlier = await unit.load(idempotency.resource_id)
                 if earlier is not None:
@@ -108,7 +99,7 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             payment = await _visible(unit, caller, payment_id)
             if idempotency.resumed and payment.status is not Status.PENDING:
                 # the first attempt got past recording: finish it, or answer
@@ -139,7 +130,7 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             payment = await _visible(unit, caller, payment_id)
             return await self.moves.capture(unit, payment, caller, amount, idempotency)
 
@@ -147,7 +138,7 @@ class PaymentCommands:
         self, caller: Caller, payment_id: str, idempotency: IdempotencyScope
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             payment = await _visible(unit, caller, payment_id)
             return await self.moves.cancel(unit, payment, caller, idempotency)
 
@@ -159,7 +150,7 @@ class PaymentCommands:
         idempotency: IdempotencyScope,
     ) -> CommandOutcome:
         require_scope(caller, "refunds:write")
-        async with self._unit() as unit:
+        async with settled_unit(self.units) as unit:
             payment = await _visible(unit, caller, payment_id)
             return await self.moves.refund(unit, payment, caller, request, idempotency)
 

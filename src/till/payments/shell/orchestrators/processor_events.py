@@ -17,11 +17,14 @@ from till.payments.core.stripe_signatures import (
     verify_stripe_signature,
 )
 from till.payments.core.use_cases import charge
-from till.payments.shell.orchestrators.janitor import NO_KEY
 from till.payments.shell.orchestrators.processor_operations import (
     ProcessorOperations,
 )
-from till.payments.shell.orchestrators.unit_of_work import PaymentsUnitFactory
+from till.payments.shell.orchestrators.unit_of_work import (
+    NO_KEY,
+    PaymentsUnitFactory,
+    settled_unit,
+)
 
 
 class AppliedEvents(Protocol):
@@ -98,8 +101,5 @@ class ProcessorEvents:
                 return current, []  # already settled: nothing to add
             return charge.settle_charge(current, result, self.clock.now())
 
-        unit = self.units()
-        try:
+        async with settled_unit(self.units) as unit:
             await self.moves.settle(unit, payment, decide, NO_KEY)
-        finally:
-            await unit.settle()

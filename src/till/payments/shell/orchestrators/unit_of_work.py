@@ -2,10 +2,11 @@
 TransactionRepositoryPort and NotificationPublisherPort, plus the idempotency
 response written with the command's last record."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Protocol
 
-from till.kernel.idempotency import StoredResponse
+from till.kernel.idempotency import IdempotencyScope, StoredResponse
 from till.payments.core.ports import (
     NotificationPublisherPort,
     TransactionRepositoryPort,
@@ -22,3 +23,20 @@ class PaymentsUnit(TransactionRepositoryPort, NotificationPublisherPort, Protoco
 
 
 PaymentsUnitFactory = Callable[[], PaymentsUnit]
+
+
+@asynccontextmanager
+async def settled_unit(units: PaymentsUnitFactory) -> AsyncIterator[PaymentsUnit]:
+    """A unit for one command, settled when the command ends (also on error)."""
+    unit = units()
+    try:
+        yield unit
+    finally:
+        await unit.settle()
+
+
+# For records no Idempotency-Key stands behind (the janitor, processor
+# webhooks): the response is rendered and stored nowhere.
+NO_KEY = IdempotencyScope(
+    "system", "", "", False, lambda _: StoredResponse(200, "", b"")
+)

@@ -13,7 +13,7 @@ from till.kernel.clock import Clock
 from till.kernel.errors import Forbidden, NotFound
 from till.payments.core.access import Caller
 from till.payments.core.webhook_deliveries import Attempt, DueDelivery
-from till.payments.core.webhook_endpoints import WebhookEndpoint
+from till.payments.core.webhook_endpoints import WebhookEndpoint, subscribed
 from till.payments.core.webhook_schedule import (
     delivered,
     endpoint_gone,
@@ -82,7 +82,11 @@ class WebhookDeliveries:
         self.jitter = jitter or random.Random()  # noqa: S311 (spreading retries)
 
     async def fan_out(self, event_id: str, event_type: str, payload: bytes) -> None:
-        targets = [e.id for e in await self.endpoints.all() if e.subscribes(event_type)]
+        targets = [
+            endpoint_id
+            for endpoint_id, events in await self.endpoints.subscriptions()
+            if subscribed(events, event_type)
+        ]
         if targets:
             now = self.clock.now()
             await self.deliveries.fan_out(event_id, event_type, payload, targets, now)
