@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from till.app.fraud import fraud_screening
 from till.identity.core.ports import IdentityQueryPort
 from till.kernel.clock import Clock
 from till.payments.core.access import Caller
@@ -43,6 +44,7 @@ from till.payments.shell.orchestrators.payment_commands import (
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.payments.shell.orchestrators.payment_streams import PaymentStreams
 from till.payments.shell.orchestrators.processor_events import ProcessorEvents
+from till.payments.shell.orchestrators.review_desk import ReviewDesk
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
 )
@@ -152,6 +154,9 @@ async def wire_payments(
         routes,
         shared.clock,
         PaymentRules(settings.refund_mfa_threshold),
+        fraud_screening(
+            settings.fraud, shared.data_keys, shared.redis, infra_prefix, shared.clock
+        ),
     )
     reads = SqlaPaymentReads(database)
     app.state.payment_queries = PaymentQueries(
@@ -187,6 +192,7 @@ async def wire_payments(
         settings.janitor_grace_seconds,
     )
     app.state.payment_janitor = janitor
+    app.state.review_desk = ReviewDesk(unit, commands.moves, reads, shared.clock)
     webhook_secret = settings.stripe_webhook_secret
     app.state.processor_events = ProcessorEvents(
         unit,

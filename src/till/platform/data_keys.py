@@ -13,6 +13,8 @@ column that holds secrets is refused, so no one can plant one.
 import base64
 import binascii
 import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 import tempfile
@@ -35,6 +37,7 @@ class DataKeyring:
             raise ValueError("data keys must be 32 bytes (AES-256)")
         self._keys = {kid: AESGCM(key) for kid, key in keys.items()}
         self._current = current
+        self._current_raw = keys[current]
 
     @classmethod
     def from_setting(cls, value: str) -> "DataKeyring":
@@ -60,6 +63,11 @@ class DataKeyring:
         )
         body = base64.b64encode(nonce + sealed).decode()
         return f"{PREFIX}{self._current}:{body}"
+
+    def derive(self, label: str) -> bytes:
+        """A key for another purpose (HMAC), bound to `label`, from the current
+        key: it changes when the current key does."""
+        return hmac.new(self._current_raw, label.encode(), hashlib.sha256).digest()
 
     @property
     def current(self) -> str:

@@ -72,6 +72,24 @@ def async_database_url(url: str) -> str:
     return url
 
 
+class FraudSettings(BaseSettings):
+    """Fraud screening (`FRAUD_*`). Allow lists are comma-separated and skip
+    the velocity rules: e.g. FRAUD_ALLOWLIST_IPS=127.0.0.1,::1 for an
+    operator's own test traffic. FRAUD_RULES overrides limits and points as
+    JSON: `{"card_testing": {"limit": 4, "points": 70}, "review_at": 40}`."""
+
+    model_config = SettingsConfigDict(env_prefix="FRAUD_", extra="ignore")
+
+    enabled: bool = True
+    allowlist_ips: str = ""
+    allowlist_customers: str = ""
+    allowlist_cards: str = ""  # card fingerprints
+    rules: str = "{}"
+    # Keys the card fingerprints (HMAC). Unset: derived from the current data
+    # key, so set it before rotating TILL_DATA_KEYS (fingerprints would change).
+    fingerprint_key: SecretStr | None = None
+
+
 class PaymentSettings(BaseSettings):
     """The payment processor and the payment commands' limits
     (`TILL_PAYMENTS_*`; `STRIPE_API_KEY` selects Stripe)."""
@@ -79,6 +97,7 @@ class PaymentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TILL_PAYMENTS_", extra="ignore")
 
     gateway: Literal["sandbox", "stripe"] = "sandbox"
+    fraud: FraudSettings = Field(default_factory=FraudSettings)
     # New payments go here while the primary's circuit breaker is open.
     fallback_gateway: Literal["sandbox", "stripe"] | None = None
     breaker_window: int = 20  # the last calls considered

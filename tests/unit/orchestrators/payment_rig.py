@@ -18,6 +18,7 @@ from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.commands import NewPaymentMethod, PaymentIntent
 from till.payments.shell.adapters.sandbox_gateway import SandboxGateway
+from till.payments.shell.orchestrators.fraud_screening import FraudScreening
 from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.janitor import PaymentJanitor
 from till.payments.shell.orchestrators.payment_cache import InvalidatingUnit
@@ -51,6 +52,7 @@ class Rig:
     vault: FakeVault = field(default_factory=FakeVault)
     cache: FakeCache = field(default_factory=FakeCache)
     threshold: int = 10_000
+    screening: FraudScreening | None = None
 
     def __post_init__(self) -> None:
         self.gateway = SandboxGateway(self.clock)
@@ -63,6 +65,7 @@ class Rig:
             self.routes,
             self.clock,
             PaymentRules(self.threshold),
+            self.screening,
         )
         self.janitor = PaymentJanitor(
             lambda: InvalidatingUnit(FakePaymentsUnit(self.store), self.cache),
@@ -79,12 +82,15 @@ class Rig:
         new = NewPaymentMethod("card", number, 12, 2031, "123")
         return (await self.commands.add_payment_method(caller, new)).id
 
-    async def pay(self, caller: Caller = ALICE, **intent: object):
+    async def pay(
+        self, caller: Caller = ALICE, ip: str | None = None, **intent: object
+    ):
         intent.setdefault("amount", Money(1000, currency("usd")))
         return await self.commands.create_payment(
             caller,
-            PaymentIntent(**intent),
-            scope(),  # type: ignore[arg-type]
+            PaymentIntent(**intent),  # type: ignore[arg-type]
+            scope(),
+            ip,
         )
 
 

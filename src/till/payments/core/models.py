@@ -22,6 +22,7 @@ from till.kernel.money import Currency, Money
 from till.payments.core import events as ev
 from till.payments.core.errors import AmountTooLarge
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fraud import Risk
 from till.payments.core.refunds import (
     Refund,
     apply_refund_event,
@@ -70,6 +71,8 @@ class Payment:
     # A capture or void asked of the processor and not answered yet: another
     # such request waits (409) until it is settled, so the two never race there.
     pending_operation: str | None = None
+    risk: Risk | None = None  # the fraud screening's verdict, from confirm on
+    review_id: str | None = None  # set when screening held it for a person
 
     @property
     def currency(self) -> Currency:
@@ -93,17 +96,25 @@ class Payment:
         return evolve(self, event), [event]
 
     def confirm(
-        self, at: datetime, payment_method: str | None = None, gateway: str = ""
+        self,
+        at: datetime,
+        payment_method: str | None = None,
+        gateway: str = "",
+        risk: Risk | None = None,
     ) -> tuple["Payment", list[PaymentEvent]]:
         """Rules: only a pending payment; it needs a payment method (given now or
-        at creation). The event records the processor about to be asked."""
+        at creation). The event records the processor about to be asked and the
+        fraud screening's verdict."""
         self._require("confirm", Status.PENDING)
         method = payment_method or self.payment_method
         if method is None:
             raise ValidationFailed(
                 "a payment method is needed to confirm", param="payment_method"
             )
-        return self._emit(ev.PROCESSING, at, payment_method=method, gateway=gateway)
+        data: dict[str, Any] = {"payment_method": method, "gateway": gateway}
+        if risk is not None:
+            data["risk"] = risk.as_data()
+        return self._emit(ev.PROCESSING, at, **data)
 
     def authorize(
         self, at: datetime, reference: str | None = None
@@ -128,9 +139,11 @@ class Payment:
         self._require("decline", Status.PROCESSING)
         return self._emit(ev.FAILED, at, code=code, message=message)
 
-    def hold_for_review(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
+    def hold_for_review(
+        self, at: datetime, review_id: str
+    ) -> tuple["Payment", list[PaymentEvent]]:
         self._require("hold for review", Status.PROCESSING)
-        return self._emit(ev.REQUIRES_REVIEW, at)
+        return self._emit(ev.REQUIRES_REVIEW, at, review_id=review_id)
 
     def approve_review(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
         self._require("approve", Status.REQUIRES_REVIEW)
@@ -262,11 +275,13 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
     reference = event.data.get("reference") or payment.gateway_reference
     match event.type:
         case ev.PROCESSING:
+            risk = event.data.get("risk")
             return replace(
                 moved,
                 status=Status.PROCESSING,
                 payment_method=event.data.get("payment_method"),
                 gateway=event.data.get("gateway"),
+                risk=None if risk is None else Risk.from_data(risk),
             )
         case ev.REVIEW_APPROVED:
             return replace(moved, status=Status.PROCESSING)
@@ -278,7 +293,9 @@ def evolve(payment: Payment, event: PaymentEvent) -> Payment:
                 pending_operation=operation or payment.pending_operation,
             )
         case ev.REQUIRES_REVIEW:
-            return replace(moved, status=Status.REQUIRES_REVIEW)
+            return replace(
+                moved, status=Status.REQUIRES_REVIEW, review_id=event.data["review_id"]
+            )
         case ev.REQUIRES_CAPTURE:
             return replace(
                 moved,

@@ -6,6 +6,7 @@ orders context call). Driven: `PaymentGatewayPort` (a processor),
 (the outbox), `PaymentMethodVaultPort`, `Clock`.
 """
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from till.kernel.clock import Clock
@@ -20,6 +21,7 @@ from till.payments.core.commands import (
     RefundRequest,
 )
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fraud import Attempt, Signals
 from till.payments.core.gateway import ChargeRequest, GatewayResult
 from till.payments.core.models import Payment
 from till.payments.core.notifications import Notification
@@ -99,8 +101,13 @@ class PaymentCommandPort(Protocol):
     ) -> PaymentMethod: ...
 
     async def create_payment(
-        self, caller: Caller, intent: PaymentIntent, idempotency: IdempotencyScope
-    ) -> CommandOutcome: ...
+        self,
+        caller: Caller,
+        intent: PaymentIntent,
+        idempotency: IdempotencyScope,
+        ip: str | None = None,
+    ) -> CommandOutcome:
+        """`ip`: where the request came from, for fraud screening."""
 
     async def confirm_payment(
         self,
@@ -108,6 +115,7 @@ class PaymentCommandPort(Protocol):
         payment_id: str,
         payment_method: str | None,
         idempotency: IdempotencyScope,
+        ip: str | None = None,
     ) -> CommandOutcome: ...
 
     async def capture_payment(
@@ -129,6 +137,28 @@ class PaymentCommandPort(Protocol):
         request: RefundRequest,
         idempotency: IdempotencyScope,
     ) -> CommandOutcome: ...
+
+
+class FraudSignalsPort(Protocol):
+    async def observe(self, attempt: Attempt, now: datetime) -> Signals:
+        """Count this attempt and return the windows it falls in."""
+
+    async def settled(
+        self, attempt: Attempt, succeeded: bool, amount: int, now: datetime
+    ) -> None:
+        """The processor's answer: history on success, a decline on failure."""
+
+    async def flagged(self, attempt: Attempt, now: datetime) -> None:
+        """Screening held or blocked the attempt."""
+
+
+class ReviewQueuePort(Protocol):
+    async def open_reviews(
+        self, limit: int, starting_after: str | None
+    ) -> tuple[list[Payment], bool]:
+        """Payments waiting in `requires_review`, oldest first."""
+
+    async def payment_for_review(self, review_id: str) -> str | None: ...
 
 
 class PaymentQueryPort(Protocol):

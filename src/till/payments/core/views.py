@@ -30,12 +30,39 @@ def payment_view(payment: Payment) -> dict[str, Any]:
         "amount_refunded": payment.amount_refunded,
         "description": payment.description,
         "metadata": payment.metadata,
-        # Fraud scoring arrives with the asynchronous side (issue 4); until
-        # then no payment is assessed, and the object says so (Stripe's level).
-        "risk": {"score": None, "level": "not_assessed"},
+        "risk": risk_view(payment),
         "failure": failure,
         "created_at": rfc3339(payment.created_at),
         "updated_at": rfc3339(payment.updated_at),
+    }
+
+
+def risk_view(payment: Payment) -> dict[str, Any]:
+    """Score and Stripe's level; the reasons stay with staff (reviews), so a
+    payer cannot learn which rule to dodge. Unconfirmed: not assessed yet."""
+    if payment.risk is None:
+        return {"score": None, "level": "not_assessed"}
+    return {"score": payment.risk.score, "level": payment.risk.level.value}
+
+
+def review_view(payment: Payment) -> dict[str, Any]:
+    """A review in the queue (Stripe's review object, trimmed)."""
+    risk = payment.risk
+    return {
+        "id": payment.review_id,
+        "object": "review",
+        "payment_id": payment.id,
+        "open": payment.status.value == "requires_review",
+        "reason": "rule",
+        "amount": payment.amount.amount,
+        "currency": payment.currency.code,
+        "customer_id": payment.customer_id,
+        "risk": {
+            "score": None if risk is None else risk.score,
+            "level": None if risk is None else risk.level.value,
+            "reasons": [] if risk is None else list(risk.reasons),
+        },
+        "created_at": rfc3339(payment.updated_at),
     }
 
 

@@ -28,6 +28,15 @@ _STUCK = text(
     "AND updated_at < :before ORDER BY updated_at LIMIT :limit"
 )
 
+# The open review queue, oldest first (payments_in_review index).
+_IN_REVIEW = text(
+    f"SELECT {SELECT} FROM payments "  # noqa: S608  # nosec B608
+    "WHERE status = 'requires_review' AND (CAST(:after AS text) IS NULL OR "
+    "(updated_at, id) > (SELECT updated_at, id FROM payments WHERE review_id = :after))"
+    " ORDER BY updated_at, id LIMIT :limit"
+)
+_REVIEWED = text("SELECT id FROM payments WHERE review_id = :review")
+
 
 class SqlaPaymentReads:
     def __init__(self, database: Database) -> None:
@@ -56,3 +65,18 @@ class SqlaPaymentReads:
         async with self.database.read() as conn:
             row = (await conn.execute(_BY_REFERENCE, {"ref": reference})).first()
         return None if row is None else payment_from_row(row)
+
+    async def open_reviews(
+        self, limit: int, starting_after: str | None
+    ) -> tuple[list[Payment], bool]:
+        """ReviewQueuePort: `starting_after` is a review id."""
+        async with self.database.read() as conn:
+            rows = await conn.execute(
+                _IN_REVIEW, {"after": starting_after, "limit": limit + 1}
+            )
+            found = [payment_from_row(row) for row in rows]
+        return found[:limit], len(found) > limit
+
+    async def payment_for_review(self, review_id: str) -> str | None:
+        async with self.database.read() as conn:
+            return (await conn.execute(_REVIEWED, {"review": review_id})).scalar()

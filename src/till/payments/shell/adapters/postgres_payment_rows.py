@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from till.kernel.money import Currency, Money
+from till.payments.core.fraud import Risk
 from till.payments.core.models import Payment, Status
 from till.payments.core.refunds import Refund, RefundStatus
 
@@ -15,10 +16,10 @@ COLUMNS = (
     "id, customer_id, amount, currency, status, capture_method, amount_capturable, "
     "amount_received, amount_refunded, failure_code, failure_message, metadata, "
     "description, payment_method, gateway, gateway_reference, refunds, created_at, "
-    "updated_at, version, last_hash, pending_operation"
+    "updated_at, version, last_hash, pending_operation, risk, review_id"
 )
 _NAMES = [name.strip() for name in COLUMNS.split(",")]
-_JSONB = {"metadata", "refunds"}
+_JSONB = {"metadata", "refunds", "risk"}
 _VALUES = ", ".join(f"CAST(:{n} AS jsonb)" if n in _JSONB else f":{n}" for n in _NAMES)
 _MUTABLE = [n for n in _NAMES if n not in ("id", "customer_id", "created_at")]
 # Only the constant column names are formatted into SQL; values are bound.
@@ -28,8 +29,10 @@ UPSERT = (
     + ", ".join(f"{n} = EXCLUDED.{n}" for n in _MUTABLE)
     + " WHERE payments.version < EXCLUDED.version"
 )
-SELECT = COLUMNS.replace("metadata,", "metadata::text AS metadata,").replace(
-    "refunds,", "refunds::text AS refunds,"
+SELECT = (
+    COLUMNS.replace("metadata,", "metadata::text AS metadata,")
+    .replace("refunds,", "refunds::text AS refunds,")
+    .replace(" risk,", " risk::text AS risk,")
 )
 
 
@@ -70,6 +73,10 @@ def row_params(payment: Payment, last_hash: bytes) -> dict[str, Any]:
         "version": payment.version,
         "last_hash": last_hash,
         "pending_operation": payment.pending_operation,
+        "risk": None
+        if payment.risk is None
+        else orjson.dumps(payment.risk.as_data()).decode(),
+        "review_id": payment.review_id,
     }
 
 
@@ -107,4 +114,6 @@ def payment_from_row(row: Any) -> Payment:
         gateway_reference=row.gateway_reference,
         refunds=tuple(_refund(row.id, r) for r in json.loads(row.refunds)),
         pending_operation=row.pending_operation,
+        risk=None if row.risk is None else Risk.from_data(json.loads(row.risk)),
+        review_id=row.review_id,
     )

@@ -33,6 +33,7 @@ from till.payments.shell.http.schemas import (
     RefundOut,
     RefundRequestIn,
 )
+from till.platform.client_address import client_ip
 from till.platform.problems import problem_body
 from till.platform.request_context import request_id_var
 
@@ -100,7 +101,9 @@ async def create_payment(
         keys,
         "pay",
         _payment(201),
-        lambda scope: payments.create_payment(caller, intent, scope),
+        lambda scope: payments.create_payment(
+            caller, intent, scope, client_ip(request)
+        ),
     )
 
 
@@ -123,7 +126,9 @@ async def confirm_payment(
         keys,
         "pay",
         _confirmed,
-        lambda scope: payments.confirm_payment(caller, payment_id, method, scope),
+        lambda scope: payments.confirm_payment(
+            caller, payment_id, method, scope, client_ip(request)
+        ),
     )
 
 

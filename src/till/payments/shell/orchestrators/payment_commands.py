@@ -17,12 +17,15 @@ from till.payments.core.commands import (
     PaymentIntent,
     RefundRequest,
 )
+from till.payments.core.events import PaymentEvent
 from till.payments.core.models import Payment, Status
 from till.payments.core.payment_methods import PaymentMethod
 from till.payments.core.ports import PaymentMethodVaultPort
 from till.payments.core.use_cases.add_payment_method import payment_method_from
 from till.payments.core.use_cases.charge import start_charge
 from till.payments.core.use_cases.create_payment import open_payment
+from till.payments.core.use_cases.review import screen
+from till.payments.shell.orchestrators.fraud_screening import FraudScreening
 from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
 from till.payments.shell.orchestrators.processor_operations import (
     ProcessorOperations,
@@ -47,10 +50,12 @@ class PaymentCommands:
         routes: GatewayRouter,
         clock: Clock,
         rules: PaymentRules,
+        screening: FraudScreening | None = None,
     ) -> None:
         self.units = units
         self.vault = vault
         self.clock = clock
+        self.screening = screening
         self.moves = ProcessorOperations(
             routes, vault, clock, rules.refund_mfa_threshold
         )
@@ -66,7 +71,11 @@ class PaymentCommands:
         return method
 
     async def create_payment(
-        self, caller: Caller, intent: PaymentIntent, idempotency: IdempotencyScope
+        self,
+        caller: Caller,
+        intent: PaymentIntent,
+        idempotency: IdempotencyScope,
+        ip: str | None = None,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
         async with settled_unit(self.units) as unit:
@@ -85,11 +94,9 @@ class PaymentCommands:
             )
             if not intent.confirm:
                 return await self.moves.finish(unit, 0, payment, events, idempotency)
-            confirmed, more = start_charge(
-                payment, caller, method, None, self.moves.routes.choose(), now
+            return await self._confirm(
+                unit, payment, caller, found, None, ip, idempotency, events
             )
-            await self.moves.record(unit, 0, confirmed, events + more)
-            return await self.moves.charge(unit, confirmed, idempotency, found)
 
     async def confirm_payment(
         self,
@@ -97,6 +104,7 @@ class PaymentCommands:
         payment_id: str,
         payment_method: str | None,
         idempotency: IdempotencyScope,
+        ip: str | None = None,
     ) -> CommandOutcome:
         require_scope(caller, "payments:write")
         async with settled_unit(self.units) as unit:
@@ -110,17 +118,49 @@ class PaymentCommands:
                     "a payment method is needed to confirm", param="payment_method"
                 )
             found = await self.vault.get_with_secret(chosen)
-            method = None if found is None else found[0]
-            confirmed, events = start_charge(
-                payment,
-                caller,
-                method,
-                chosen,
-                self.moves.routes.choose(),
-                self.clock.now(),
+            return await self._confirm(
+                unit, payment, caller, found, chosen, ip, idempotency, []
             )
-            await self.moves.record(unit, payment.version, confirmed, events)
+
+    async def _confirm(
+        self,
+        unit: PaymentsUnit,
+        payment: Payment,
+        caller: Caller,
+        found: tuple[PaymentMethod, str] | None,
+        chosen: str | None,
+        ip: str | None,
+        idempotency: IdempotencyScope,
+        earlier: list[PaymentEvent],
+    ) -> CommandOutcome:
+        """Confirm (the rules first), screen, then record and charge; a payment
+        screening holds or blocks is recorded and answered without the
+        processor. `earlier`: events of this command not recorded yet."""
+        before = payment.version - len(earlier)
+        method = None if found is None else found[0]
+        gateway, now = self.moves.routes.choose(), self.clock.now()
+        confirmed, events = start_charge(payment, caller, method, chosen, gateway, now)
+        if self.screening is None or found is None:
+            await self.moves.record(unit, before, confirmed, earlier + events)
             return await self.moves.charge(unit, confirmed, idempotency, found)
+        screening = self.screening
+        attempt = screening.attempt(payment, found[1], ip)
+        risk = await screening.assess(attempt)
+        confirmed, events = payment.confirm(
+            now, confirmed.payment_method, gateway, risk
+        )
+        held, more = screen(confirmed, risk, new_id("prv"), now)
+        if more:  # held for review or blocked: the processor is not asked
+            outcome = await self.moves.finish(
+                unit, before, held, earlier + events + more, idempotency
+            )
+            await screening.flagged(attempt)
+            return outcome
+        await self.moves.record(unit, before, confirmed, earlier + events)
+        outcome = await self.moves.charge(unit, confirmed, idempotency, found)
+        if isinstance(outcome.result, Payment):
+            await screening.settled(attempt, outcome.result)
+        return outcome
 
     async def capture_payment(
         self,
