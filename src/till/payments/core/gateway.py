@@ -60,6 +60,9 @@ class GatewayResult:
     reference: str | None = None  # the processor's id (Stripe: pi_… / re_…)
     decline_code: str | None = None
     message: str | None = None
+    # What the processor kept of a captured amount, when it says (minor units);
+    # None: the configured fee schedule stands in (core/fees.py).
+    fee: int | None = None
 
 
 class GatewayUnavailable(DomainError):
