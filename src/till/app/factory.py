@@ -24,6 +24,7 @@ from till.payments.shell.http import (
     payment_routes,
     payment_stream_routes,
     processor_webhook_routes,
+    report_routes,
     webhook_endpoint_routes,
 )
 from till.payments.shell.http.error_statuses import PAYMENTS_ERROR_STATUS
@@ -139,6 +140,7 @@ def create_app(
         processor_webhook_routes,
         payment_stream_routes,
         customer_data_routes,
+        report_routes,
     ):
         app.include_router(module.router)
     return app

@@ -4,18 +4,20 @@ caller is (payments never imports identity)."""
 
 import asyncio
 from contextlib import AsyncExitStack
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from till.identity.core.ports import IdentityQueryPort
-from till.kernel.clock import Clock
+from till.kernel.clock import Clock, SystemClock
 from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
+from till.payments.core.fees import FeeSchedule
 from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.dns_resolver import resolve
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
+from till.payments.shell.adapters.postgres_ledger import SqlaLedger
 from till.payments.shell.adapters.postgres_payment_methods import (
     SqlaPaymentMethodVault,
 )
@@ -43,12 +45,13 @@ from till.payments.shell.orchestrators.payment_commands import (
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.payments.shell.orchestrators.payment_streams import PaymentStreams
 from till.payments.shell.orchestrators.processor_events import ProcessorEvents
+from till.payments.shell.orchestrators.settlements import Settlements
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
 )
 from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
-from till.platform.database import one_off_transaction
+from till.platform.database import Database, one_off_transaction
 from till.platform.periodic import every
 from till.platform.postgres_event_log import PostgresEventLog, delete_expired_events
 from till.platform.postgres_idempotency import (
@@ -151,7 +154,10 @@ async def wire_payments(
         vault,
         routes,
         shared.clock,
-        PaymentRules(settings.refund_mfa_threshold),
+        PaymentRules(
+            settings.refund_mfa_threshold,
+            FeeSchedule(settings.fee_percent_bps, settings.fee_fixed),
+        ),
     )
     reads = SqlaPaymentReads(database)
     app.state.payment_queries = PaymentQueries(
@@ -161,6 +167,8 @@ async def wire_payments(
     cache.listeners.append(streams.changed)
     app.state.payment_streams = streams
     app.state.idempotency_store = PostgresIdempotencyStore(database)
+    # `app.state.settlements.generate(day)` settles a day (`till scheduler`).
+    app.state.settlements = Settlements(SqlaLedger(database), shared.clock)
     app.state.webhook_endpoints = WebhookEndpointCommands(
         SqlaWebhookEndpoints(database, shared.data_keys),
         resolve,
@@ -212,6 +220,15 @@ async def verify_payment_audit(database_url: str) -> list[str]:
     """Re-hash every payment event stream; an empty list means untouched."""
     async with one_off_transaction(async_database_url(database_url)) as conn:
         return await verify_audit_chain(conn)
+
+
+async def settle_day(database_url: str, day: date) -> int:
+    """`till reports settle`: settle one day (idempotent); currencies settled."""
+    database = Database(async_database_url(database_url), pool_size=1)
+    try:
+        return await Settlements(SqlaLedger(database), SystemClock()).generate(day)
+    finally:
+        await database.close()
 
 
 async def rebuild_projections(database_url: str) -> int:
