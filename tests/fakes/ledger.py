@@ -3,8 +3,11 @@ lines summed from postings, one settlement per (day, currency)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from till.payments.core.gateway import Movement
 from till.payments.core.ledger import Posting
+from till.payments.core.reconciliation import movement_of
 from till.payments.core.settlements import SettlementLine, settlement_lines
 
 
@@ -31,3 +34,18 @@ class FakeLedger:
         if payout is not None:
             self.postings.append(payout)
         return True
+
+    async def movements(self, start: datetime, end: datetime) -> list[Movement]:
+        found = [movement_of(p) for p in self.postings if start <= p.at < end]
+        return [m for m in found if m is not None]
+
+
+class FakeReports:
+    def __init__(self) -> None:
+        self.reports: dict[str, dict[str, Any]] = {}
+
+    async def store(self, report: dict[str, Any]) -> None:
+        self.reports[report["id"]] = report
+
+    async def get(self, report_id: str) -> dict[str, Any] | None:
+        return self.reports.get(report_id)

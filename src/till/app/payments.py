@@ -28,6 +28,10 @@ from till.payments.shell.adapters.postgres_payment_reads import SqlaPaymentReads
 from till.payments.shell.adapters.postgres_payment_transactions import (
     SqlaPaymentTransactions,
 )
+from till.payments.shell.adapters.postgres_reconciliations import (
+    SqlaReconciliations,
+)
+from till.payments.shell.adapters.postgres_sandbox_book import PostgresSandboxBook
 from till.payments.shell.adapters.postgres_stripe_events import SqlaStripeEvents
 from till.payments.shell.adapters.postgres_webhook_endpoints import (
     SqlaWebhookEndpoints,
@@ -45,6 +49,7 @@ from till.payments.shell.orchestrators.payment_commands import (
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.payments.shell.orchestrators.payment_streams import PaymentStreams
 from till.payments.shell.orchestrators.processor_events import ProcessorEvents
+from till.payments.shell.orchestrators.reconciliations import Reconciliations
 from till.payments.shell.orchestrators.settlements import Settlements
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
@@ -65,6 +70,7 @@ if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
 RETENTION_EVERY_SECONDS = 600.0  # expired idempotency records (24 h old) go
+SANDBOX_FLUSH_SECONDS = 1.0
 
 
 class IdentityCallers:
@@ -89,7 +95,10 @@ class IdentityCallers:
 
 
 def payment_gateway(
-    settings: PaymentSettings, clock: Clock, kind: str
+    settings: PaymentSettings,
+    clock: Clock,
+    kind: str,
+    sandbox_book: PostgresSandboxBook | None = None,
 ) -> PaymentGatewayPort:
     if kind == "stripe":
         if settings.stripe_api_key is None:
@@ -105,6 +114,7 @@ def payment_gateway(
         latency=settings.sandbox_latency_seconds,
         timeout_rate=settings.sandbox_timeout_rate,
         unavailable_rate=settings.sandbox_unavailable_rate,
+        book=sandbox_book,
     )
 
 
@@ -122,8 +132,11 @@ async def wire_payments(
     vault = SqlaPaymentMethodVault(database, shared.data_keys, customer_keys)
     kinds = [settings.gateway, settings.fallback_gateway]
     processors: dict[str, PaymentGatewayPort] = {}
+    book = PostgresSandboxBook(database)
+    if "sandbox" in kinds:
+        await _keep_flushing(book, stack)
     for kind in dict.fromkeys(k for k in kinds if k):
-        processor = payment_gateway(settings, shared.clock, kind)
+        processor = payment_gateway(settings, shared.clock, kind, book)
         if isinstance(processor, StripeGateway):
             stack.push_async_callback(processor.aclose)
         processors[kind] = DeadlineGateway(processor, settings.gateway_deadline_seconds)
@@ -167,8 +180,13 @@ async def wire_payments(
     cache.listeners.append(streams.changed)
     app.state.payment_streams = streams
     app.state.idempotency_store = PostgresIdempotencyStore(database)
-    # `app.state.settlements.generate(day)` settles a day (`till scheduler`).
-    app.state.settlements = Settlements(SqlaLedger(database), shared.clock)
+    # For `till scheduler`: `app.state.settlements.generate(day)` settles a
+    # day, `app.state.reconciliations.reconcile_day(day)` reconciles it.
+    ledger = SqlaLedger(database)
+    app.state.settlements = Settlements(ledger, shared.clock)
+    app.state.reconciliations = Reconciliations(
+        ledger, dict(processors), SqlaReconciliations(database), shared.clock
+    )
     app.state.webhook_endpoints = WebhookEndpointCommands(
         SqlaWebhookEndpoints(database, shared.data_keys),
         resolve,
@@ -214,6 +232,18 @@ async def wire_payments(
     ):
         if per_minute > 0:
             app.state.rate_rules[name] = RateRule(name, per_minute, 60.0)
+
+
+async def _keep_flushing(book: PostgresSandboxBook, stack: AsyncExitStack) -> None:
+    """The sandbox's book is written behind, every second and at shutdown."""
+
+    async def flush() -> int:
+        await book.flush()
+        return 0  # quiet: `every` logs counts, once a second would be noise
+
+    job = asyncio.create_task(every(SANDBOX_FLUSH_SECONDS, "sandbox_book", flush))
+    stack.push_async_callback(book.flush)
+    stack.callback(job.cancel)
 
 
 async def verify_payment_audit(database_url: str) -> list[str]:

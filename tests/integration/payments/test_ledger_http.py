@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from tests.fakes.clock import FixedClock
 from tests.integration.identity.flows import assert_problem
+from tests.integration.payments.flows import admin as flows_admin
 from tests.integration.payments.flows import card, pay, post, service, user
 from till.payments.shell.adapters.postgres_ledger import SqlaLedger
 from till.payments.shell.orchestrators.settlements import Settlements
@@ -137,3 +138,76 @@ async def test_the_database_refuses_unbalanced_repeated_or_rewritten_postings(
             await conn.execute(
                 "UPDATE ledger_entries SET amount = 1 WHERE transaction_id = $1", tx_id
             )
+
+
+async def test_reconciliation_matches_the_api_payments_and_reports_differences(
+    client,
+):
+    staff = await service(client, ["payments:write", "refunds:write"])
+    _, auth = await user(client)
+    paid = await pay(
+        client, auth, amount=1200, currency="chf", confirm=True,
+        payment_method=await card(client, auth),
+    )  # fmt: skip
+    refund = await post(client, f"/v1/payments/{paid['id']}/refunds", staff, amount=200)
+    other = await pay(
+        client, auth, amount=800, currency="chf", confirm=True,
+        payment_method=await card(client, auth),
+    )  # fmt: skip
+    sandbox = client.app.state.payment_commands.moves.routes.processors["sandbox"]
+    book = sandbox.gateway.book
+    await book.flush()
+    references = {}
+    async with book.database.driver() as conn:
+        for payment in (paid, other):
+            references[payment["id"]] = await conn.fetchval(
+                "SELECT gateway_reference FROM payments WHERE id = $1", payment["id"]
+            )
+        # the processor's book says it kept one more on the second payment,
+        # and holds a charge the ledger never heard of
+        await conn.execute(
+            "UPDATE sandbox_transactions SET fee = fee + 1 WHERE reference = $1",
+            references[other["id"]],
+        )
+        await conn.execute(
+            "INSERT INTO sandbox_transactions VALUES ('charge:sbx_ch_ghost', "
+            "'charge', 'sbx_ch_ghost', 500, 'chf', 45, now())"
+        )
+    admin = await flows_admin(client)
+    answer = await client.post(
+        "/v1/reports/reconciliations",
+        json={"date": str(datetime.now(UTC).date())},
+        headers=admin,
+    )
+    assert answer.status_code == 201, answer.text
+    report = answer.json()
+    assert report["id"].startswith("rpt_")
+    assert refund.status_code == 201
+    assert references[paid["id"]] in report["matched"]
+    unmatched = report["missing_at_processor"] + report["mismatched"]
+    assert paid["id"] not in [m["payment_id"] for m in unmatched]  # its refund too
+    (mismatch,) = [
+        m for m in report["mismatched"] if m["reference"] == references[other["id"]]
+    ]
+    assert mismatch["payment_id"] == other["id"]
+    assert mismatch["differences"] == {"fee": {"ledger": 53, "processor": 54}}
+    assert "sbx_ch_ghost" in [m["reference"] for m in report["missing_in_ledger"]]
+
+    again = await client.get(
+        f"/v1/reports/reconciliations/{report['id']}", headers=admin
+    )
+    assert again.status_code == 200 and again.json()["counts"] == report["counts"]
+    assert_problem(
+        await client.post(
+            "/v1/reports/reconciliations", json={"date": "2026-02-30"}, headers=admin
+        ),
+        422,
+        "validation_error",
+    )
+    assert_problem(
+        await client.post("/v1/reports/reconciliations", json={}, headers=staff),
+        403,
+        "forbidden",
+    )
+    missing = await client.get("/v1/reports/reconciliations/rpt_nope", headers=admin)
+    assert_problem(missing, 404, "not_found")

@@ -68,7 +68,7 @@ async def test_commands_record_the_processors_fee_or_the_schedule():
     (completed,) = [
         e for e in rig.store.streams[paid.result.id] if e.type == "payment.completed"
     ]
-    assert completed.data["fee"] == 59  # the sandbox gives none: 2.9 % + 30
+    assert completed.data["fee"] == 59  # the sandbox says its fee: 2.9 % + 30
     held = await rig.pay(payment_method=method, confirm=True, capture_method="manual")
     await rig.commands.capture_payment(SHOP, held.result.id, 400, scope())
     (captured,) = [

@@ -6,6 +6,7 @@ once."""
 
 from datetime import date, datetime
 
+from till.payments.core.gateway import Movement
 from till.payments.core.ledger import Posting
 from till.payments.core.settlements import SettlementLine, day_bounds
 from till.payments.shell.adapters.postgres_ledger_rows import (
@@ -28,6 +29,24 @@ _LINES = Statement.of(
         AND t.kind IN ('capture', 'refund')
         AND (CAST(:currency AS text) IS NULL OR t.currency = :currency)
     GROUP BY t.currency
+    """
+)
+# Each capture or refund transaction as a movement: its amount (the sale or
+# the refund) and its fee, under the processor's reference.
+_MOVEMENTS = Statement.of(
+    """
+    SELECT CASE t.kind WHEN 'capture' THEN 'charge' ELSE 'refund' END AS kind,
+        coalesce(t.reference, t.source_id) AS reference, t.currency,
+        t.occurred_at, t.source_id,
+        coalesce(sum(-e.amount) FILTER (WHERE e.account = 'sales'), 0)
+            + coalesce(sum(e.amount) FILTER (WHERE e.account = 'refunds'), 0)
+            AS amount,
+        coalesce(sum(e.amount) FILTER (WHERE e.account = 'processing_fees'), 0)
+            AS fee
+    FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+    WHERE t.occurred_at >= :start AND t.occurred_at < :end
+        AND t.kind IN ('capture', 'refund')
+    GROUP BY t.id
     """
 )
 _SETTLEMENT = """s AS (
@@ -92,3 +111,21 @@ class SqlaLedger:
         async with self.database.driver() as conn:
             inserted = await conn.fetchval(statement.sql, *statement.args(params))
         return bool(inserted)
+
+    async def movements(self, start: datetime, end: datetime) -> list[Movement]:
+        """Captures and refunds posted in [start, end), for reconciliation."""
+        params = {"start": start, "end": end}
+        async with self.database.driver() as conn:
+            rows = await conn.fetch(_MOVEMENTS.sql, *_MOVEMENTS.args(params))
+        return [
+            Movement(
+                r["kind"],
+                r["reference"],
+                r["currency"],
+                int(r["amount"]),
+                int(r["fee"]),
+                r["occurred_at"],
+                r["source_id"],
+            )
+            for r in rows
+        ]
