@@ -1,13 +1,13 @@
 """payments: the fraud screening's verdict and the review queue
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -21,11 +21,13 @@ keys_app = typer.Typer(no_args_is_help=True, help="Manage signing and data keys.
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
 projections_app = typer.Typer(no_args_is_help=True, help="Manage read models.")
 dlq_app = typer.Typer(no_args_is_help=True, help="Dead-lettered events.")
+reports_app = typer.Typer(no_args_is_help=True, help="Settlement reports.")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(reports_app, name="reports")
 
 _embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
 
@@ -178,6 +180,21 @@ def projections_rebuild() -> None:
 
     count = asyncio.run(rebuild_projections(_database_url()))
     typer.echo(f"rebuilt {count} payment(s)")
+
+
+@reports_app.command("settle")
+def reports_settle(
+    day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, a UTC day over")],
+) -> None:
+    """Settle a day: store each currency's line and post its payout (once)."""
+    from till.app.payments import settle_day
+    from till.payments.core.settlements import parse_day
+
+    try:
+        count = asyncio.run(settle_day(_database_url(), parse_day(day)))
+    except DomainError as error:
+        raise typer.BadParameter(str(error), param_hint="--date") from None
+    typer.echo(f"settled {count} currency line(s) for {day}")
 
 
 @app.command()

@@ -24,6 +24,7 @@ from till.payments.shell.http import (
     payment_routes,
     payment_stream_routes,
     processor_webhook_routes,
+    report_routes,
     review_routes,
     webhook_endpoint_routes,
 )
@@ -141,6 +142,7 @@ def create_app(
         payment_stream_routes,
         customer_data_routes,
         review_routes,
+        report_routes,
     ):
         app.include_router(module.router)
     return app

@@ -4,19 +4,21 @@ caller is (payments never imports identity)."""
 
 import asyncio
 from contextlib import AsyncExitStack
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from till.app.fraud import fraud_screening
 from till.identity.core.ports import IdentityQueryPort
-from till.kernel.clock import Clock
+from till.kernel.clock import Clock, SystemClock
 from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
+from till.payments.core.fees import FeeSchedule
 from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.dns_resolver import resolve
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
+from till.payments.shell.adapters.postgres_ledger import SqlaLedger
 from till.payments.shell.adapters.postgres_payment_methods import (
     SqlaPaymentMethodVault,
 )
@@ -27,6 +29,10 @@ from till.payments.shell.adapters.postgres_payment_reads import SqlaPaymentReads
 from till.payments.shell.adapters.postgres_payment_transactions import (
     SqlaPaymentTransactions,
 )
+from till.payments.shell.adapters.postgres_reconciliations import (
+    SqlaReconciliations,
+)
+from till.payments.shell.adapters.postgres_sandbox_book import PostgresSandboxBook
 from till.payments.shell.adapters.postgres_stripe_events import SqlaStripeEvents
 from till.payments.shell.adapters.postgres_webhook_endpoints import (
     SqlaWebhookEndpoints,
@@ -44,13 +50,15 @@ from till.payments.shell.orchestrators.payment_commands import (
 from till.payments.shell.orchestrators.payment_queries import PaymentQueries
 from till.payments.shell.orchestrators.payment_streams import PaymentStreams
 from till.payments.shell.orchestrators.processor_events import ProcessorEvents
+from till.payments.shell.orchestrators.reconciliations import Reconciliations
 from till.payments.shell.orchestrators.review_desk import ReviewDesk
+from till.payments.shell.orchestrators.settlements import Settlements
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointCommands,
 )
 from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
-from till.platform.database import one_off_transaction
+from till.platform.database import Database, one_off_transaction
 from till.platform.periodic import every
 from till.platform.postgres_event_log import PostgresEventLog, delete_expired_events
 from till.platform.postgres_idempotency import (
@@ -64,6 +72,7 @@ if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
 RETENTION_EVERY_SECONDS = 600.0  # expired idempotency records (24 h old) go
+SANDBOX_FLUSH_SECONDS = 1.0
 
 
 class IdentityCallers:
@@ -88,7 +97,10 @@ class IdentityCallers:
 
 
 def payment_gateway(
-    settings: PaymentSettings, clock: Clock, kind: str
+    settings: PaymentSettings,
+    clock: Clock,
+    kind: str,
+    sandbox_book: PostgresSandboxBook | None = None,
 ) -> PaymentGatewayPort:
     if kind == "stripe":
         if settings.stripe_api_key is None:
@@ -104,6 +116,7 @@ def payment_gateway(
         latency=settings.sandbox_latency_seconds,
         timeout_rate=settings.sandbox_timeout_rate,
         unavailable_rate=settings.sandbox_unavailable_rate,
+        book=sandbox_book,
     )
 
 
@@ -121,8 +134,11 @@ async def wire_payments(
     vault = SqlaPaymentMethodVault(database, shared.data_keys, customer_keys)
     kinds = [settings.gateway, settings.fallback_gateway]
     processors: dict[str, PaymentGatewayPort] = {}
+    book = PostgresSandboxBook(database)
+    if "sandbox" in kinds:
+        await _keep_flushing(book, stack)
     for kind in dict.fromkeys(k for k in kinds if k):
-        processor = payment_gateway(settings, shared.clock, kind)
+        processor = payment_gateway(settings, shared.clock, kind, book)
         if isinstance(processor, StripeGateway):
             stack.push_async_callback(processor.aclose)
         processors[kind] = DeadlineGateway(processor, settings.gateway_deadline_seconds)
@@ -153,7 +169,10 @@ async def wire_payments(
         vault,
         routes,
         shared.clock,
-        PaymentRules(settings.refund_mfa_threshold),
+        PaymentRules(
+            settings.refund_mfa_threshold,
+            FeeSchedule(settings.fee_percent_bps, settings.fee_fixed),
+        ),
         fraud_screening(
             settings.fraud, shared.data_keys, shared.redis, infra_prefix, shared.clock
         ),
@@ -166,6 +185,13 @@ async def wire_payments(
     cache.listeners.append(streams.changed)
     app.state.payment_streams = streams
     app.state.idempotency_store = PostgresIdempotencyStore(database)
+    # For `till scheduler`: `app.state.settlements.generate(day)` settles a
+    # day, `app.state.reconciliations.reconcile_day(day)` reconciles it.
+    ledger = SqlaLedger(database)
+    app.state.settlements = Settlements(ledger, shared.clock)
+    app.state.reconciliations = Reconciliations(
+        ledger, dict(processors), SqlaReconciliations(database), shared.clock
+    )
     app.state.webhook_endpoints = WebhookEndpointCommands(
         SqlaWebhookEndpoints(database, shared.data_keys),
         resolve,
@@ -214,10 +240,31 @@ async def wire_payments(
             app.state.rate_rules[name] = RateRule(name, per_minute, 60.0)
 
 
+async def _keep_flushing(book: PostgresSandboxBook, stack: AsyncExitStack) -> None:
+    """The sandbox's book is written behind, every second and at shutdown."""
+
+    async def flush() -> int:
+        await book.flush()
+        return 0  # quiet: `every` logs counts, once a second would be noise
+
+    job = asyncio.create_task(every(SANDBOX_FLUSH_SECONDS, "sandbox_book", flush))
+    stack.push_async_callback(book.flush)
+    stack.callback(job.cancel)
+
+
 async def verify_payment_audit(database_url: str) -> list[str]:
     """Re-hash every payment event stream; an empty list means untouched."""
     async with one_off_transaction(async_database_url(database_url)) as conn:
         return await verify_audit_chain(conn)
+
+
+async def settle_day(database_url: str, day: date) -> int:
+    """`till reports settle`: settle one day (idempotent); currencies settled."""
+    database = Database(async_database_url(database_url), pool_size=1)
+    try:
+        return await Settlements(SqlaLedger(database), SystemClock()).generate(day)
+    finally:
+        await database.close()
 
 
 async def rebuild_projections(database_url: str) -> int:

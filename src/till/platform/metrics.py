@@ -12,3 +12,11 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 LOGIN_ATTEMPTS = Counter("till_login_attempts_total", "Logins by outcome", ["outcome"])
+# What an alert watches: each difference a reconciliation finds between the
+# ledger and a processor (kind: missing_at_processor, missing_in_ledger,
+# mismatched). Any increase deserves a look.
+RECONCILIATION_DIFFERENCES = Counter(
+    "till_reconciliation_differences_total",
+    "Ledger vs processor differences found by reconciliations",
+    ["kind"],
+)

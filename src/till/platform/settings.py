@@ -134,6 +134,10 @@ class PaymentSettings(BaseSettings):
     )
     # Payment status reads: seconds in each process's L1 cache (≤ 60).
     cache_l1_seconds: float = Field(default=30.0, ge=0, le=60)
+    # The processor's fee when it does not say (core/fees.py): percent in basis
+    # points plus a fixed part in minor units, recorded on each capture.
+    fee_percent_bps: int = Field(default=290, ge=0, le=10_000)
+    fee_fixed: int = Field(default=30, ge=0)
     # Refunds above this many minor units need an admin with recent MFA.
     refund_mfa_threshold: int = 100_000
     # Payment commands per minute, per caller and per client IP; 0: no limit.

@@ -11,8 +11,10 @@ parameters is a 400 `idempotency_error`. `fail_next` scripts the next answers.
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 APPROVED_CARD = "4242424242424242"
 # Stripe's declining test cards: number → (code, decline_code, message).
@@ -52,6 +54,7 @@ class FakeStripe:
         self.url = ""
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.balance: list[dict[str, Any]] = []  # balance transactions, oldest first
         self.seen: list[Seen] = []
         self.stall_seconds = 1.0
         self.released = threading.Event()  # ends the stalls at teardown
@@ -101,6 +104,8 @@ class FakeStripe:
         return status, text
 
     def _route(self, method: str, path: str, form: dict[str, str]) -> Answer:
+        if method == "GET" and path.startswith("/v1/balance_transactions"):
+            return self._balance_page(dict(parse_qsl(urlsplit(path).query)))
         if (method, path) == ("POST", "/v1/payment_intents"):
             return self._create(form)
         if (method, path) == ("POST", "/v1/refunds"):
@@ -142,6 +147,7 @@ class FakeStripe:
             intent.update(status="requires_capture", amount_capturable=amount)
         elif number == APPROVED_CARD:
             intent.update(status="succeeded", amount_received=amount)
+            self._charged(intent, amount)
         else:
             code, decline, message = DECLINING_CARDS.get(number or "", _WRONG_NUMBER)
             failure = error("card_error", code, message, decline_code=decline)
@@ -150,10 +156,55 @@ class FakeStripe:
             return 402, failure
         return 200, intent
 
+    def _moved(self, kind: str, amount: int, currency: str, source: dict) -> None:
+        """A balance transaction; the fee rounds down (ours rounds half up, so
+        some captures differ by one: what a reconciliation is for)."""
+        fee = amount * 29 // 1000 + 30 if kind == "charge" else 0
+        self.balance.append(
+            {
+                "id": f"txn_fake{len(self.balance) + 1}",
+                "object": "balance_transaction",
+                "type": kind,
+                "amount": amount if kind == "charge" else -amount,
+                "fee": fee,
+                "currency": currency,
+                "created": int(time.time()),
+                "source": source,
+            }
+        )
+
+    def _balance_page(self, query: dict[str, str]) -> Answer:
+        start, end = int(query["created[gte]"]), int(query["created[lt]"])
+        found = [t for t in self.balance if start <= t["created"] < end]
+        after = query.get("starting_after")
+        if after is not None:
+            found = found[[t["id"] for t in found].index(after) + 1 :]
+        limit = int(query.get("limit", 10))
+        data = [
+            t
+            | {
+                "source": t["source"]
+                if "data.source" in query.values()
+                else t["source"]["id"]
+            }
+            for t in found[:limit]
+        ]
+        return 200, {"object": "list", "data": data, "has_more": len(found) > limit}
+
+    def _charged(self, intent: dict[str, Any], amount: int) -> None:
+        charge = {"id": f"ch_{intent['id']}", "object": "charge"}
+        self._moved(
+            "charge",
+            amount,
+            intent["currency"],
+            charge | {"payment_intent": intent["id"]},
+        )
+
     def _capture(self, intent: dict[str, Any], amount: int) -> Answer:
         if amount > intent["amount_capturable"]:
             return _invalid("amount_too_large", "More than the amount capturable.")
         intent.update(status="succeeded", amount_capturable=0, amount_received=amount)
+        self._charged(intent, amount)
         return 200, intent
 
     def _refund(self, form: dict[str, str]) -> Answer:
@@ -176,4 +227,5 @@ class FakeStripe:
             "payment_intent": intent["id"],
             "status": "succeeded",
         }
+        self._moved("refund", amount, intent["currency"], self.refunds[refund_id])
         return 200, self.refunds[refund_id]

@@ -5,6 +5,7 @@ import logging
 import socket
 import traceback
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,6 +19,7 @@ from till.payments.core.gateway import (
     GatewayUnavailable,
     Outcome,
 )
+from till.payments.shell.adapters import stripe_balance
 from till.payments.shell.adapters.stripe_gateway import (
     StripeGateway,
     stripe_idempotency_key,
@@ -87,7 +89,8 @@ async def test_a_charge_is_a_confirmed_payment_intent(gateway, fake) -> None:
     assert request.form.items() >= expected.items()
 
 
-async def test_a_hold_is_captured_then_refunded(gateway, fake) -> None:
+async def test_a_hold_is_captured_then_refunded(gateway, fake, monkeypatch) -> None:
+    monkeypatch.setattr(stripe_balance, "PAGE", 1)  # the listing pages through
     held = await gateway.authorize(charge(capture=False))
     assert held.outcome is Outcome.REQUIRES_CAPTURE
     assert fake.seen[0].form["capture_method"] == "manual"
@@ -103,6 +106,18 @@ async def test_a_hold_is_captured_then_refunded(gateway, fake) -> None:
     assert fake.seen[2].form == {"payment_intent": "pi_fake1", "amount": "300"}
     assert (await gateway.lookup("pi_fake1")).outcome is Outcome.SUCCEEDED
     assert (await gateway.lookup("re_fake1")).outcome is Outcome.SUCCEEDED
+    # what moved, as reconciliation reads it: Stripe's balance transactions,
+    # the charge under its PaymentIntent, the refund under its own id
+    now = datetime.now(UTC)
+    moved = await gateway.transactions(
+        now - timedelta(hours=1), now + timedelta(hours=1)
+    )
+    assert [(m.kind, m.reference, m.amount, m.fee) for m in moved] == [
+        ("charge", "pi_fake1", 800, 53),  # 23.2 → 23, + 30
+        ("refund", "re_fake1", 300, 0),
+    ]
+    listed = [r for r in fake.seen if r.path.startswith("/v1/balance_transactions")]
+    assert len(listed) == 2  # one page per transaction, the second after the first
 
 
 async def test_a_void_cancels_the_hold(gateway, fake) -> None:

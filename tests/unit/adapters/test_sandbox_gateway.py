@@ -1,4 +1,5 @@
 import random
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +29,8 @@ DECLINES = {
     "4000000000000119": "processing_error",
 }
 USD = currency("usd")
+T_START = datetime(2026, 1, 15, tzinfo=UTC)  # FixedClock's day
+T_END = datetime(2026, 1, 16, tzinfo=UTC)
 
 
 def usd(amount: int) -> Money:
@@ -180,8 +183,23 @@ async def test_bank_transfer_is_refundable_only_once_completed(gateway, clock):
 async def test_capture_takes_the_held_amount(gateway):
     reference = await held(gateway)
     result = await gateway.capture(reference, usd(1000), "cap")
-    assert result == GatewayResult(Outcome.SUCCEEDED, reference)
+    assert result == GatewayResult(Outcome.SUCCEEDED, reference, fee=59)
     assert (await gateway.lookup(reference)).outcome is Outcome.SUCCEEDED
+
+
+async def test_its_book_holds_the_money_moved_with_its_fees(gateway):
+    reference = await held(gateway)
+    assert await gateway.transactions(T_START, T_END) == []  # held: nothing moved
+    await gateway.capture(reference, usd(600), "cap")
+    refund = await gateway.refund(reference, usd(100), "re")
+    other = await gateway.authorize(charge(capture=False, key="hold-2"))
+    await gateway.void(other.reference, "void")  # releases, moves nothing
+    moved = await gateway.transactions(T_START, T_END)
+    assert [(m.kind, m.reference, m.amount, m.fee) for m in moved] == [
+        ("charge", reference, 600, 47),  # 17.4 → 17, + 30
+        ("refund", refund.reference, 100, 0),
+    ]
+    assert await gateway.transactions(T_END, T_END + (T_END - T_START)) == []
 
 
 async def test_partial_capture_limits_what_can_be_refunded(gateway):

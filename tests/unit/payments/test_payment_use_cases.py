@@ -9,6 +9,7 @@ from till.kernel.errors import Forbidden, InvalidState, NotFound, ValidationFail
 from till.kernel.money import Money, currency
 from till.payments.core.access import Caller, customer_for, require_scope
 from till.payments.core.commands import NewPaymentMethod, PaymentIntent, RefundRequest
+from till.payments.core.fees import FeeSchedule
 from till.payments.core.gateway import GatewayResult, Outcome
 from till.payments.core.models import Status
 from till.payments.core.payment_methods import PaymentMethod
@@ -24,6 +25,7 @@ ADMIN = Caller("user", "usr_root", admin=True)
 ADMIN_MFA = Caller("user", "usr_root", admin=True, recent_mfa=True)
 METHOD = PaymentMethod("pm_1", "card", "usr_a", T0, "visa", "4242", 12, 2031)
 VISA = "4242424242424242"  # pragma: allowlist secret
+FEES = FeeSchedule()
 
 
 def _intent(**kw):
@@ -46,7 +48,7 @@ def _charged(capture_method="automatic"):
     )
     outcome = Outcome.SUCCEEDED if capture_method == "automatic" else None
     result = GatewayResult(outcome or Outcome.REQUIRES_CAPTURE, "ch_1")
-    return charge.settle_charge(payment, result, T0)[0]
+    return charge.settle_charge(payment, result, T0, FEES)[0]
 
 
 def test_a_user_pays_as_themselves_and_a_service_names_the_customer():
@@ -99,7 +101,7 @@ def test_processor_answers_become_states(result, status, code):
     payment, _ = charge.start_charge(
         _pending(payment_method="pm_1"), ALICE, METHOD, None, "sandbox", T0
     )
-    settled, events = charge.settle_charge(payment, result, T0)
+    settled, events = charge.settle_charge(payment, result, T0, FEES)
     assert settled.status is status and settled.failure_code == code
     assert len(events) == 1
 
@@ -122,7 +124,7 @@ def test_capture_is_for_staff_and_within_the_held_amount():
         capture.check_capture(held, ADMIN, 1001)
     with pytest.raises(InvalidState):
         capture.check_capture(_charged(), SHOP, None)
-    done, _ = capture.settle_capture(held, 400, T0)
+    done, _ = capture.settle_capture(held, 400, T0, None, FEES)
     assert done.amount_received == 400 and capture.capture_key(held) == "pay_1:capture"
 
 

@@ -11,6 +11,7 @@ again after an unknown outcome never charges twice.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from till.kernel.errors import DomainError
@@ -60,6 +61,25 @@ class GatewayResult:
     reference: str | None = None  # the processor's id (Stripe: pi_… / re_…)
     decline_code: str | None = None
     message: str | None = None
+    # What the processor kept of a captured amount, when it says (minor units);
+    # None: the configured fee schedule stands in (core/fees.py).
+    fee: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """Money that moved, as one side of a reconciliation sees it: the
+    processor's records (`PaymentGatewayPort.transactions`) or the ledger's.
+    `kind` is "charge" (a capture) or "refund"; `reference` the processor's id
+    (the charge / PaymentIntent, the refund); amounts in minor units."""
+
+    kind: str
+    reference: str
+    currency: str
+    amount: int
+    fee: int
+    at: datetime
+    payment_id: str | None = None  # known on the ledger's side
 
 
 class GatewayUnavailable(DomainError):

@@ -117,13 +117,19 @@ class Payment:
         return self._emit(ev.PROCESSING, at, **data)
 
     def authorize(
-        self, at: datetime, reference: str | None = None
+        self, at: datetime, reference: str | None = None, fee: int = 0
     ) -> tuple["Payment", list[PaymentEvent]]:
-        """The processor approved: completed (automatic capture) or waiting for a
-        capture (manual)."""
+        """The processor approved: completed (automatic capture, `fee` kept by
+        the processor) or waiting for a capture (manual)."""
         self._require("authorize", Status.PROCESSING)
-        kind = ev.REQUIRES_CAPTURE if self.capture_method == "manual" else ev.COMPLETED
-        return self._emit(kind, at, self.amount.amount, reference=reference)
+        if self.capture_method == "manual":
+            return self._emit(
+                ev.REQUIRES_CAPTURE, at, self.amount.amount, reference=reference
+            )
+        _fee_within(fee, self.amount.amount)
+        return self._emit(
+            ev.COMPLETED, at, self.amount.amount, reference=reference, fee=fee
+        )
 
     def await_processor(
         self, at: datetime, reference: str | None, reason: str
@@ -172,10 +178,11 @@ class Payment:
             )
 
     def capture(
-        self, at: datetime, amount: int | None = None
+        self, at: datetime, amount: int | None = None, fee: int = 0
     ) -> tuple["Payment", list[PaymentEvent]]:
         """Rules: only a payment waiting for capture; at most the capturable
-        amount, at least 1 (the rest is released)."""
+        amount, at least 1 (the rest is released); the processor's `fee` at
+        most the amount taken."""
         self._require("capture", Status.REQUIRES_CAPTURE)
         self._no_other_operation("capture")
         taking = self.amount_capturable if amount is None else amount
@@ -184,7 +191,8 @@ class Payment:
             raise AmountTooLarge(
                 f"capture of {taking} exceeds capturable {self.amount_capturable}"
             )
-        return self._emit(ev.COMPLETED, at, taking)
+        _fee_within(fee, taking)
+        return self._emit(ev.COMPLETED, at, taking, fee=fee)
 
     def cancel(self, at: datetime) -> tuple["Payment", list[PaymentEvent]]:
         self._require("cancel", Status.PENDING, Status.REQUIRES_CAPTURE)
@@ -236,6 +244,11 @@ class Payment:
 def _positive(amount: int) -> None:
     if type(amount) is not int or amount < 1:
         raise ValidationFailed("amount must be a positive integer", param="amount")
+
+
+def _fee_within(fee: int, amount: int) -> None:
+    if type(fee) is not int or not 0 <= fee <= amount:
+        raise ValidationFailed("a fee must be between 0 and the amount", param="fee")
 
 
 def create_payment(

@@ -22,7 +22,7 @@ from till.payments.core.commands import (
 )
 from till.payments.core.events import PaymentEvent
 from till.payments.core.fraud import Attempt, Signals
-from till.payments.core.gateway import ChargeRequest, GatewayResult
+from till.payments.core.gateway import ChargeRequest, GatewayResult, Movement
 from till.payments.core.models import Payment
 from till.payments.core.notifications import Notification
 from till.payments.core.payment_methods import PaymentMethod
@@ -57,6 +57,10 @@ class PaymentGatewayPort(Protocol):
     async def lookup(self, reference: str) -> GatewayResult:
         """The processor's current view of a charge (to resolve an unknown
         outcome)."""
+
+    async def transactions(self, start: datetime, end: datetime) -> list[Movement]:
+        """The money the processor moved in [start, end): captured charges and
+        refunds, with its fees (for reconciliation)."""
 
 
 class TransactionRepositoryPort(Protocol):

@@ -9,6 +9,8 @@ from datetime import datetime
 from till.kernel.errors import InvalidState
 from till.payments.core.access import Caller, require_staff, require_visible
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fees import FeeSchedule, recorded_fee
+from till.payments.core.gateway import GatewayResult
 from till.payments.core.models import Payment, Status
 
 
@@ -25,8 +27,15 @@ def capture_key(payment: Payment) -> str:
 
 
 def settle_capture(
-    payment: Payment, amount: int, now: datetime
+    payment: Payment,
+    amount: int,
+    now: datetime,
+    result: GatewayResult | None,
+    fees: FeeSchedule,
 ) -> tuple[Payment, list[PaymentEvent]]:
+    """The capture the processor made, with its fee (its own figure from
+    `result`, else `fees`')."""
     if payment.status is not Status.REQUIRES_CAPTURE:
         raise InvalidState(state=payment.status.value, action="capture")
-    return payment.capture(now, amount)
+    given = None if result is None else result.fee
+    return payment.capture(now, amount, recorded_fee(amount, given, fees))

@@ -12,6 +12,7 @@ from datetime import datetime
 from till.kernel.errors import NotFound
 from till.payments.core.access import Caller, require_owner_or_service
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fees import FeeSchedule, recorded_fee
 from till.payments.core.gateway import ChargeRequest, GatewayResult, Outcome
 from till.payments.core.models import Payment
 from till.payments.core.payment_methods import PaymentMethod
@@ -58,14 +59,21 @@ def charge_request(
 
 
 def settle_charge(
-    payment: Payment, result: GatewayResult | None, now: datetime
+    payment: Payment,
+    result: GatewayResult | None,
+    now: datetime,
+    fees: FeeSchedule,
 ) -> tuple[Payment, list[PaymentEvent]]:
-    """The processor's answer (None: unknown, a timeout) as events."""
+    """The processor's answer (None: unknown, a timeout) as events; a charge
+    taken at once records the processor's fee (its own, else `fees`')."""
     if result is None:
         return payment.await_processor(now, None, "outcome_unknown")
     match result.outcome:
         case Outcome.SUCCEEDED | Outcome.REQUIRES_CAPTURE:
-            return payment.authorize(now, result.reference)
+            if payment.capture_method == "manual":
+                return payment.authorize(now, result.reference)
+            fee = recorded_fee(payment.amount.amount, result.fee, fees)
+            return payment.authorize(now, result.reference, fee)
         case Outcome.PENDING:
             return payment.await_processor(now, result.reference, "pending")
     code = result.decline_code or "card_declined"

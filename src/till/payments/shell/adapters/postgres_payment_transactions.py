@@ -1,7 +1,8 @@
 """TransactionRepositoryPort and NotificationPublisherPort in PostgreSQL, for
 one command. `record` writes the events (hash-chained), the projection row, the
-buffered outbox rows and the idempotency response in ONE statement: a single
-round trip, atomic without BEGIN/COMMIT (a statement is its own transaction).
+ledger postings of money that moved, the buffered outbox rows and the
+idempotency response in ONE statement: a single round trip, atomic without
+BEGIN/COMMIT (a statement is its own transaction).
 A second `record` in the same command (after a processor call) is a second
 statement, so the attempt is on record before the processor is asked."""
 
@@ -11,6 +12,7 @@ from till.kernel.idempotency import StoredResponse
 from till.payments.core.audit import GENESIS
 from till.payments.core.errors import StreamConflict
 from till.payments.core.events import PaymentEvent
+from till.payments.core.ledger import postings_for
 from till.payments.core.models import Payment
 from till.payments.core.notifications import Notification
 from till.payments.shell.adapters.postgres_event_store import (
@@ -18,6 +20,10 @@ from till.payments.shell.adapters.postgres_event_store import (
     chained,
     event_json,
     last_hash,
+)
+from till.payments.shell.adapters.postgres_ledger_rows import (
+    ledger_ctes,
+    ledger_params,
 )
 from till.payments.shell.adapters.postgres_payment_rows import (
     SELECT,
@@ -48,8 +54,12 @@ _OUTBOX = """ob AS (
     RETURNING 1)"""
 
 
-def _statement(with_outbox: bool, with_idempotency: bool) -> Statement:
+def _statement(
+    with_outbox: bool, with_idempotency: bool, with_ledger: bool
+) -> Statement:
     parts = [_EVENTS, f"proj AS ({UPSERT} RETURNING 1)"]
+    if with_ledger:
+        parts.append(ledger_ctes())
     if with_outbox:
         parts.append(_OUTBOX)
     if with_idempotency:
@@ -57,7 +67,10 @@ def _statement(with_outbox: bool, with_idempotency: bool) -> Statement:
     return Statement.of("WITH " + ",\n".join(parts) + "\nSELECT count(*) FROM ev")  # nosec B608
 
 
-_STATEMENTS = {(o, i): _statement(o, i) for o in (False, True) for i in (False, True)}
+_FLAGS = (False, True)
+_STATEMENTS = {
+    (o, i, led): _statement(o, i, led) for o in _FLAGS for i in _FLAGS for led in _FLAGS
+}
 
 
 class SqlaPaymentTransactions:
@@ -124,7 +137,11 @@ class SqlaPaymentTransactions:
             }
         if self._response is not None:
             params |= completion_params(*self._response)
-        statement = _STATEMENTS[(bool(self._outbox), self._response is not None)]
+        postings = postings_for(after, before_version, events)
+        if postings:
+            params |= ledger_params(postings)
+        flags = (bool(self._outbox), self._response is not None, bool(postings))
+        statement = _STATEMENTS[flags]
         # buffers go with this attempt, written or not: a retry buffers afresh
         self._outbox, self._response = [], None
         try:

@@ -7,8 +7,11 @@ is processed, then raises `GatewayOutcomeUnknown` (a retry with the same key
 replays the answer); `UNAVAILABLE_CARD` raises `GatewayUnavailable`, nothing done.
 Bank transfers stay pending for `bank_transfer_delay` seconds of the clock.
 
-Each mutating call is recorded under its idempotency key: the same key with the
-same parameters replays the first answer; with others it is rejected. For load
+It keeps its own book of money moved (captures and refunds, with the fee it
+charges: Stripe's list price, told in each answer) for `transactions`, the
+reconciliation's processor side. Each mutating call is recorded under its
+idempotency key: the same key with the same parameters replays the first
+answer; with others it is rejected. For load
 and chaos tests, `latency` delays every call and `unavailable_rate` /
 `timeout_rate` inject those two failures, drawn from `rng`.
 """
@@ -24,14 +27,17 @@ from functools import partial
 
 from till.kernel.clock import Clock
 from till.kernel.money import Money
+from till.payments.core.fees import LIST_PRICE
 from till.payments.core.gateway import (
     ChargeRequest,
     GatewayOutcomeUnknown,
     GatewayRejected,
     GatewayResult,
     GatewayUnavailable,
+    Movement,
     Outcome,
 )
+from till.payments.shell.adapters.sandbox_book import MemorySandboxBook, SandboxBook
 
 DECLINING_CARDS = {
     "4000000000000002": "card_declined",
@@ -67,6 +73,7 @@ class SandboxGateway:
         timeout_rate: float = 0.0,
         unavailable_rate: float = 0.0,
         rng: random.Random | None = None,
+        book: SandboxBook | None = None,
     ) -> None:
         rates = (timeout_rate, unavailable_rate)
         if min(bank_transfer_delay, latency, *rates) < 0 or sum(rates) > 1:
@@ -79,6 +86,7 @@ class SandboxGateway:
         # Fault injection, not security: a seeded Random makes chaos tests repeat.
         self._rng = rng or random.Random()  # noqa: S311
         self._charges: dict[str, _Charge] = {}
+        self.book = book or MemorySandboxBook()
         self._answers: dict[str, tuple[tuple[object, ...], GatewayResult]] = {}
 
     async def authorize(self, request: ChargeRequest) -> GatewayResult:
@@ -109,7 +117,26 @@ class SandboxGateway:
         charge = self._charge(reference)
         if charge.voided:
             return GatewayResult(Outcome.DECLINED, reference, message="voided")
-        return GatewayResult(charge.status, reference, charge.decline_code)
+        fee = _fee(charge.captured) if charge.status is Outcome.SUCCEEDED else None
+        return GatewayResult(charge.status, reference, charge.decline_code, fee=fee)
+
+    async def transactions(self, start: datetime, end: datetime) -> list[Movement]:
+        return await self.book.between(start, end)
+
+    def _moved(self, kind: str, reference: str, amount: Money) -> int:
+        """Into the book; the fee (a charge's) for the answer."""
+        fee = _fee(amount) if kind == "charge" else 0
+        self.book.add(
+            Movement(
+                kind,
+                reference,
+                amount.currency.code,
+                amount.amount,
+                fee,
+                self._clock.now(),
+            )
+        )
+        return fee
 
     async def _mutate(
         self, key: str, action: Callable[..., GatewayResult], *args: object
@@ -170,17 +197,21 @@ class SandboxGateway:
             charge.decline_code = DECLINING_CARDS[request.secret]
         elif not request.capture:
             charge.status = Outcome.REQUIRES_CAPTURE
+        fee = None
         if charge.status is not Outcome.SUCCEEDED:
             charge.captured = zero
+        else:
+            fee = self._moved("charge", reference, charge.captured)
         self._charges[reference] = charge
-        return GatewayResult(charge.status, reference, charge.decline_code)
+        return GatewayResult(charge.status, reference, charge.decline_code, fee=fee)
 
     def _capture(self, reference: str, amount: Money) -> GatewayResult:
         charge = self._uncaptured(reference)
         if not _within(amount, charge.amount):
             raise GatewayRejected("capture amount is not within the authorised one")
         charge.status, charge.captured = Outcome.SUCCEEDED, amount
-        return GatewayResult(Outcome.SUCCEEDED, reference)
+        fee = self._moved("charge", reference, amount)
+        return GatewayResult(Outcome.SUCCEEDED, reference, fee=fee)
 
     def _void(self, reference: str) -> GatewayResult:
         self._uncaptured(reference).voided = True
@@ -193,7 +224,9 @@ class SandboxGateway:
         if not _within(amount, charge.captured - charge.refunded):
             raise GatewayRejected("refund amount is not within the refundable one")
         charge.refunded += amount
-        return GatewayResult(Outcome.SUCCEEDED, f"sbx_re_{secrets.token_hex(12)}")
+        refund = f"sbx_re_{secrets.token_hex(12)}"
+        self._moved("refund", refund, amount)
+        return GatewayResult(Outcome.SUCCEEDED, refund)
 
     def _uncaptured(self, reference: str) -> _Charge:
         charge = self._charge(reference)
@@ -209,7 +242,12 @@ class SandboxGateway:
         if charge.settles_at is not None and self._clock.now() >= charge.settles_at:
             charge.status, charge.captured = Outcome.SUCCEEDED, charge.amount
             charge.settles_at = None
+            self._moved("charge", reference, charge.amount)
         return charge
+
+
+def _fee(amount: Money) -> int:
+    return LIST_PRICE.fee_for(amount.amount)
 
 
 def _within(amount: Money, limit: Money) -> bool:

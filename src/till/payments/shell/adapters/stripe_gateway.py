@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
@@ -32,8 +33,10 @@ from till.payments.core.gateway import (
     GatewayRejected,
     GatewayResult,
     GatewayUnavailable,
+    Movement,
     Outcome,
 )
+from till.payments.shell.adapters.stripe_balance import balance_movement, list_params
 from till.payments.shell.adapters.stripe_translation import (
     charge_params,
     declined_result,
@@ -112,6 +115,7 @@ class StripeGateway:
         )
         self._intents = client.v1.payment_intents
         self._refunds = client.v1.refunds
+        self._balance = client.v1.balance_transactions
 
     def __repr__(self) -> str:
         return f"StripeGateway(api_base={self._api_base!r})"
@@ -177,6 +181,26 @@ class StripeGateway:
             return intent_result(await self._intents.retrieve_async(reference))
 
         return await self._send(call, moves_money=False)
+
+    async def transactions(self, start: datetime, end: datetime) -> list[Movement]:
+        """Balance transactions created in [start, end), page by page (a read:
+        any failure is `GatewayUnavailable`, the reconciliation runs later)."""
+        found: list[Movement] = []
+        after: str | None = None
+        while True:
+            try:
+                page = await self._balance.list_async(list_params(start, end, after))
+            except stripe.StripeError as error:
+                raise GatewayUnavailable(
+                    f"stripe did not list balance transactions ({type(error).__name__})"
+                ) from None
+            for txn in page.data:
+                movement = balance_movement(txn.to_dict())
+                if movement is not None:
+                    found.append(movement)
+            if not page.has_more or not page.data:
+                return found
+            after = page.data[-1].id
 
     async def _send(
         self,

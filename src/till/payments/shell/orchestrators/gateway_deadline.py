@@ -4,6 +4,7 @@ processed), which the commands handle without charging twice."""
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import datetime
 
 from till.kernel.money import Money
 from till.payments.core.gateway import (
@@ -11,6 +12,7 @@ from till.payments.core.gateway import (
     GatewayOutcomeUnknown,
     GatewayResult,
     GatewayUnavailable,
+    Movement,
 )
 from till.payments.core.ports import PaymentGatewayPort
 
@@ -55,3 +57,13 @@ class DeadlineGateway:
             return await self._within(self.gateway.lookup(reference))
         except GatewayOutcomeUnknown as error:  # a read: nothing can have moved
             raise GatewayUnavailable(str(error)) from None
+
+    async def transactions(self, start: datetime, end: datetime) -> list[Movement]:
+        """A read (for reconciliation): a timeout means nothing, try later."""
+        try:
+            async with asyncio.timeout(self.seconds):
+                return await self.gateway.transactions(start, end)
+        except TimeoutError:
+            raise GatewayUnavailable(
+                f"{self.name} did not list its transactions within {self.seconds} s"
+            ) from None

@@ -82,7 +82,9 @@ class PaymentJanitor:
                 def decide(p: Payment) -> tuple[Payment, list[ev.PaymentEvent]]:
                     if p.status is not Status.PROCESSING:
                         return p, []
-                    return charge.settle_charge(p, result, self.clock.now())
+                    return charge.settle_charge(
+                        p, result, self.clock.now(), self.moves.fees
+                    )
 
                 await self.moves.settle(unit, payment, decide, NO_KEY)
                 return 1
@@ -113,7 +115,9 @@ class PaymentJanitor:
             await self.moves.settle(
                 unit,
                 payment,
-                lambda p: capture.settle_capture(p, amount, self.clock.now()),
+                lambda p: capture.settle_capture(
+                    p, amount, self.clock.now(), result, self.moves.fees
+                ),
                 NO_KEY,
             )
             return 1

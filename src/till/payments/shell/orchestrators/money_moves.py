@@ -13,6 +13,7 @@ from till.kernel.ids import new_id
 from till.payments.core.commands import CommandOutcome, CommandResult
 from till.payments.core.errors import StreamConflict
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fees import FeeSchedule
 from till.payments.core.gateway import (
     GatewayOutcomeUnknown,
     GatewayRejected,
@@ -43,11 +44,13 @@ class MoneyMoves:
         vault: PaymentMethodVaultPort,
         clock: Clock,
         refund_mfa_threshold: int,
+        fees: FeeSchedule,
     ) -> None:
         self.routes = routes
         self.vault = vault
         self.clock = clock
         self.refund_mfa_threshold = refund_mfa_threshold
+        self.fees = fees  # when the processor does not say what it kept
 
     async def record(
         self,
@@ -115,7 +118,9 @@ class MoneyMoves:
         try:
             result = await self.routes.gateway(payment.gateway).authorize(request)
         except GatewayOutcomeUnknown:
-            after, events = charge.settle_charge(payment, None, self.clock.now())
+            after, events = charge.settle_charge(
+                payment, None, self.clock.now(), self.fees
+            )
             await self.record(unit, payment.version, after, events)
             raise GatewayUnavailable(UNKNOWN) from None
         except GatewayRejected as rejected:
@@ -127,7 +132,7 @@ class MoneyMoves:
         def decide(current: Payment) -> tuple[Payment, list[PaymentEvent]]:
             if current.status is not Status.PROCESSING:
                 return current, []  # settled meanwhile (a concurrent resume)
-            return charge.settle_charge(current, result, self.clock.now())
+            return charge.settle_charge(current, result, self.clock.now(), self.fees)
 
         return await self.settle(unit, payment, decide, idempotency)
 

@@ -18,6 +18,7 @@ from till.payments.core.commands import (
     RefundRequest,
 )
 from till.payments.core.events import PaymentEvent
+from till.payments.core.fees import LIST_PRICE, FeeSchedule
 from till.payments.core.models import Payment, Status
 from till.payments.core.payment_methods import PaymentMethod
 from till.payments.core.ports import PaymentMethodVaultPort
@@ -40,6 +41,7 @@ from till.payments.shell.orchestrators.unit_of_work import (
 @dataclass(frozen=True, slots=True)
 class PaymentRules:
     refund_mfa_threshold: int  # minor units; above it an admin needs fresh MFA
+    fees: FeeSchedule = LIST_PRICE  # when the processor does not say its fee
 
 
 class PaymentCommands:
@@ -57,7 +59,7 @@ class PaymentCommands:
         self.clock = clock
         self.screening = screening
         self.moves = ProcessorOperations(
-            routes, vault, clock, rules.refund_mfa_threshold
+            routes, vault, clock, rules.refund_mfa_threshold, rules.fees
         )
 
     async def add_payment_method(

@@ -99,7 +99,9 @@ class ProcessorEvents:
         def decide(current: Payment) -> tuple[Payment, list[PaymentEvent]]:
             if current.status is not Status.PROCESSING:
                 return current, []  # already settled: nothing to add
-            return charge.settle_charge(current, result, self.clock.now())
+            return charge.settle_charge(
+                current, result, self.clock.now(), self.moves.fees
+            )
 
         async with settled_unit(self.units) as unit:
             await self.moves.settle(unit, payment, decide, NO_KEY)

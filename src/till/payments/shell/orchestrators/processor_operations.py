@@ -48,7 +48,9 @@ class ProcessorOperations(MoneyMoves):
         return await self.settle(
             unit,
             payment,
-            lambda p: capture.settle_capture(p, taking, self.clock.now()),
+            lambda p: capture.settle_capture(
+                p, taking, self.clock.now(), result, self.fees
+            ),
             idempotency,
         )
 
