@@ -1,4 +1,5 @@
-"""The `till` command line: serve, migrate, user create, doctor, keys rotate-signing."""
+"""The `till` command line: serve, worker, scheduler, migrate, user, keys, audit,
+projections, dlq, doctor."""
 
 import asyncio
 import getpass
@@ -182,11 +183,21 @@ def projections_rebuild() -> None:
 
 @app.command()
 def worker() -> None:
-    """Consume events (webhook fan-out) and send webhooks until stopped; with
-    RABBITMQ_URL, run `till serve` with TILL_WORKER_IN_PROCESS=false beside it."""
+    """Consume events (webhook fan-out) until stopped; with RABBITMQ_URL, run
+    `till serve` with TILL_WORKER_IN_PROCESS=false beside it."""
     from till.cli_tasks import run_worker
 
     asyncio.run(run_worker(_database_url()))
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the periodic jobs (janitor, webhook sends, retention, audit
+    checkpoints) until SIGTERM; several may run, each job acts in one at a
+    time. Run `till serve` with TILL_SCHEDULER_IN_PROCESS=false beside it."""
+    from till.cli_tasks import run_scheduler
+
+    asyncio.run(run_scheduler(_database_url()))
 
 
 @dlq_app.command("list")

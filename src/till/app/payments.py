@@ -2,7 +2,6 @@
 the processor chosen by settings, and the bridge that asks identity who the
 caller is (payments never imports identity)."""
 
-import asyncio
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -49,19 +48,13 @@ from till.payments.shell.orchestrators.webhook_endpoint_commands import (
 from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
 from till.platform.database import one_off_transaction
-from till.platform.periodic import every
-from till.platform.postgres_event_log import PostgresEventLog, delete_expired_events
-from till.platform.postgres_idempotency import (
-    PostgresIdempotencyStore,
-    delete_expired_idempotency_keys,
-)
+from till.platform.postgres_event_log import PostgresEventLog
+from till.platform.postgres_idempotency import PostgresIdempotencyStore
 from till.platform.rate_limit import RateRule
 from till.platform.settings import PaymentSettings, async_database_url
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
-
-RETENTION_EVERY_SECONDS = 600.0  # expired idempotency records (24 h old) go
 
 
 class IdentityCallers:
@@ -171,13 +164,6 @@ async def wire_payments(
         app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
     )
 
-    async def retention() -> int:
-        now = shared.clock.now()
-        keys = await delete_expired_idempotency_keys(database, now)
-        return keys + await delete_expired_events(database, now)
-
-    job = asyncio.create_task(every(RETENTION_EVERY_SECONDS, "retention", retention))
-    stack.callback(job.cancel)
     commands: PaymentCommands = app.state.payment_commands
     janitor = PaymentJanitor(
         unit,
@@ -196,10 +182,6 @@ async def wire_payments(
         shared.clock,
         None if webhook_secret is None else webhook_secret.get_secret_value(),
     )
-    sweeper = asyncio.create_task(
-        every(settings.janitor_every_seconds, "payment_janitor", janitor.run_once)
-    )
-    stack.callback(sweeper.cancel)
     for name, per_minute in (
         ("payments_caller", settings.rate_limit_per_caller_per_minute),
         ("payments_ip", settings.rate_limit_per_ip_per_minute),
