@@ -162,10 +162,15 @@ def keys_retire_signing(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Re-hash every payment event stream and report any tampering."""
+    """Re-hash every payment event stream, check it against the audit
+    checkpoints (streams deleted without a retention record) and report any
+    tampering."""
+    from datetime import timedelta
+
     from till.app.payments import verify_payment_audit
 
-    problems = asyncio.run(verify_payment_audit(_database_url()))
+    kept = timedelta(days=InfraSettings().till_audit_retention_days)
+    problems = asyncio.run(verify_payment_audit(_database_url(), kept))
     for problem in problems:
         typer.echo(f"TAMPERED {problem}")
     typer.echo(f"audit: {'FAILED' if problems else 'ok'} ({len(problems)} problems)")

@@ -14,6 +14,9 @@ from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.dns_resolver import resolve
+from till.payments.shell.adapters.postgres_audit_checkpoints import (
+    verify_checkpoints,
+)
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
 from till.payments.shell.adapters.postgres_payment_methods import (
     SqlaPaymentMethodVault,
@@ -190,10 +193,13 @@ async def wire_payments(
             app.state.rate_rules[name] = RateRule(name, per_minute, 60.0)
 
 
-async def verify_payment_audit(database_url: str) -> list[str]:
-    """Re-hash every payment event stream; an empty list means untouched."""
+async def verify_payment_audit(database_url: str, kept: timedelta) -> list[str]:
+    """Re-hash every payment event stream, then hold the store against the
+    checkpoints (streams or events gone without a retention record, `kept`
+    being the audit retention); an empty list means untouched."""
     async with one_off_transaction(async_database_url(database_url)) as conn:
-        return await verify_audit_chain(conn)
+        chains = await verify_audit_chain(conn)
+        return chains + await verify_checkpoints(conn, kept)
 
 
 async def rebuild_projections(database_url: str) -> int:

@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from till.payments.shell.adapters.postgres_audit_checkpoints import take_checkpoint
+from till.payments.shell.adapters.postgres_audit_retention import (
+    expire_payment_streams,
+)
 from till.platform.postgres_event_log import delete_expired_events
 from till.platform.postgres_idempotency import delete_expired_idempotency_keys
 from till.platform.postgres_scheduler_runs import PostgresRunStore
@@ -39,12 +43,20 @@ def scheduled_jobs(
     database, clock = shared.database, shared.clock
     janitor = app.state.payment_janitor
     webhooks = app.state.webhook_deliveries
+    audit_kept = timedelta(days=infra.till_audit_retention_days)
+    checkpoint_every = infra.till_audit_checkpoint_seconds
 
     def expired_keys() -> Awaitable[int]:
         return delete_expired_idempotency_keys(database, clock.now())
 
     def expired_events() -> Awaitable[int]:
         return delete_expired_events(database, clock.now())
+
+    def expired_audit() -> Awaitable[int]:
+        return expire_payment_streams(database, clock.now(), audit_kept)
+
+    def audit_checkpoint() -> Awaitable[int]:
+        return take_checkpoint(database, clock.now())
 
     def old_runs() -> Awaitable[int]:
         return runs.prune(clock.now(), RUNS_KEPT)
@@ -54,6 +66,8 @@ def scheduled_jobs(
         Job.every("webhook_deliveries", WEBHOOK_SEND_SECONDS, webhooks.send_due),
         Job.every("idempotency_key_expiry", RETENTION_SECONDS, expired_keys),
         Job.every("event_retention", RETENTION_SECONDS, expired_events),
+        Job.every("audit_retention", 3600.0, expired_audit),
+        Job.every("audit_checkpoint", checkpoint_every, audit_checkpoint),
         Job.every("scheduler_runs_retention", 3600.0, old_runs),
     ]
 
