@@ -86,11 +86,15 @@ async def test_a_restarted_scheduler_does_not_run_the_days_job_again(database_ur
 async def test_serve_runs_the_jobs_only_with_the_scheduler_in_process(
     infra, auth_settings, payment_settings
 ):
+    jobs: dict[bool, list[str]] = {}
     for in_process in (False, True):
         settings = infra.model_copy(update={"till_scheduler_in_process": in_process})
         app = create_app(settings, auth_settings, payment_settings)
         async with app.router.lifespan_context(app):
             scheduler = getattr(app.state, "scheduler", None)
-            names = [job.name for job in scheduler.jobs] if scheduler else []
-    assert names[:2] == ["payment_janitor", "webhook_deliveries"]
-    assert {"idempotency_key_expiry", "event_retention"} <= set(names)
+            jobs[in_process] = [job.name for job in scheduler.jobs] if scheduler else []
+    assert jobs[False] == []
+    assert jobs[True][:2] == ["payment_janitor", "webhook_deliveries"]
+    assert {"idempotency_key_expiry", "event_retention", "audit_retention"} <= set(
+        jobs[True]
+    )
