@@ -1,4 +1,5 @@
-"""The `till` command line: serve, migrate, user create, doctor, keys rotate-signing."""
+"""The `till` command line: serve, worker, scheduler, migrate, user, keys, audit,
+projections, dlq, doctor."""
 
 import asyncio
 import getpass
@@ -163,10 +164,15 @@ def keys_retire_signing(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Re-hash every payment event stream and report any tampering."""
+    """Re-hash every payment event stream, check it against the audit
+    checkpoints (streams deleted without a retention record) and report any
+    tampering."""
+    from datetime import timedelta
+
     from till.app.payments import verify_payment_audit
 
-    problems = asyncio.run(verify_payment_audit(_database_url()))
+    kept = timedelta(days=InfraSettings().till_audit_retention_days)
+    problems = asyncio.run(verify_payment_audit(_database_url(), kept))
     for problem in problems:
         typer.echo(f"TAMPERED {problem}")
     typer.echo(f"audit: {'FAILED' if problems else 'ok'} ({len(problems)} problems)")
@@ -199,11 +205,21 @@ def reports_settle(
 
 @app.command()
 def worker() -> None:
-    """Consume events (webhook fan-out) and send webhooks until stopped; with
-    RABBITMQ_URL, run `till serve` with TILL_WORKER_IN_PROCESS=false beside it."""
+    """Consume events (webhook fan-out) until stopped; with RABBITMQ_URL, run
+    `till serve` with TILL_WORKER_IN_PROCESS=false beside it."""
     from till.cli_tasks import run_worker
 
     asyncio.run(run_worker(_database_url()))
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the periodic jobs (janitor, webhook sends, retention, audit
+    checkpoints) until SIGTERM; several may run, each job acts in one at a
+    time. Run `till serve` with TILL_SCHEDULER_IN_PROCESS=false beside it."""
+    from till.cli_tasks import run_scheduler
+
+    asyncio.run(run_scheduler(_database_url()))
 
 
 @dlq_app.command("list")

@@ -55,20 +55,41 @@ async def diagnose() -> Diagnosis:
     return result
 
 
-async def run_worker(database_url: str) -> None:
-    """`till worker`: the event consumers and the webhook sender, no HTTP, until
-    SIGTERM or SIGINT."""
+async def _until_signalled(infra: InfraSettings, banner: str) -> None:
+    """Run the app's background parts, no HTTP, until SIGTERM or SIGINT; the
+    lifespan's exit then stops them gracefully."""
     import signal
 
-    infra = InfraSettings(database_url=database_url, till_worker_in_process=True)
     app = create_app(infra, AuthSettings())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with app.router.lifespan_context(app):
-        print("till worker: consuming", flush=True)
+        print(banner, flush=True)
         await stop.wait()
+
+
+async def run_worker(database_url: str) -> None:
+    """`till worker`: the event consumers (webhook fan-out)."""
+    infra = InfraSettings(
+        database_url=database_url,
+        till_worker_in_process=True,
+        till_scheduler_in_process=False,
+    )
+    await _until_signalled(infra, "till worker: consuming")
+
+
+async def run_scheduler(database_url: str) -> None:
+    """`till scheduler`: the periodic jobs, nothing else — no consumers, and no
+    outbox relay (with the in-process bus it would publish to nobody)."""
+    infra = InfraSettings(
+        database_url=database_url,
+        till_scheduler_in_process=True,
+        till_worker_in_process=False,
+        till_outbox_relay=False,
+    )
+    await _until_signalled(infra, "till scheduler: running")
 
 
 async def dead_letter_ids(consumer: str, replay: bool) -> list[str]:

@@ -1,5 +1,5 @@
-"""`till worker` runs until SIGTERM; `till dlq list|replay` read a consumer's
-dead-letter queue on the real RabbitMQ."""
+"""`till worker` and `till scheduler` run until SIGTERM; `till dlq list|replay`
+read a consumer's dead-letter queue on the real RabbitMQ."""
 
 import asyncio
 import os
@@ -8,6 +8,7 @@ import subprocess
 import uuid
 
 import aio_pika
+import asyncpg
 
 from tests.e2e.conftest import TILL
 
@@ -25,6 +26,38 @@ def test_the_worker_consumes_until_sigterm(database_url, till_env):
     finally:
         process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
+
+
+def test_the_scheduler_acts_until_sigterm(database_url, till_env):
+    till_env["DATABASE_URL"] = database_url
+    process = subprocess.Popen(
+        [TILL, "scheduler"], env=till_env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert "till scheduler: running" in process.stdout.readline()
+        # the webhook sender's slot is a second: a run is recorded soon
+        assert asyncio.run(_scheduled_run_recorded(database_url, process.pid))
+    finally:
+        process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+
+
+async def _scheduled_run_recorded(database_url: str, pid: int) -> bool:
+    url = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(url)
+    try:
+        for _ in range(50):
+            if await connection.fetchval(
+                "SELECT count(*) FROM scheduler_runs WHERE holder LIKE $1 "
+                "AND finished_at IS NOT NULL",
+                f"%:{pid}",
+            ):
+                return True
+            await asyncio.sleep(0.1)
+        return False
+    finally:
+        await connection.close()
 
 
 def test_dlq_list_and_replay_on_an_empty_queue(database_url, till_env):

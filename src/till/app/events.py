@@ -26,14 +26,12 @@ from till.platform.event_bus import (
     RabbitPublisher,
 )
 from till.platform.outbox_relay import OutboxRelay
-from till.platform.periodic import every
 from till.platform.rabbit_worker import Consumer, Delivery, RabbitWorker
 from till.platform.settings import InfraSettings
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
-SEND_EVERY_SECONDS = 1.0
 CONSUMERS = ["webhooks"]
 
 
@@ -126,7 +124,3 @@ async def _consume(
         worker = event_worker(infra, on_delivery)
         await worker.start()
         stack.push_async_callback(worker.stop)
-    sender = asyncio.create_task(
-        every(SEND_EVERY_SECONDS, "webhook_sender", webhooks.send_due)
-    )
-    stack.callback(sender.cancel)

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
 from till.app.payments import wire_payments
+from till.app.scheduler import wire_scheduler
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
@@ -106,6 +107,8 @@ def create_app(
                 app, payment_settings, shared, stack, infra.till_redis_prefix
             )
             await wire_events(app, infra, shared, stack)
+            if infra.till_scheduler_in_process:
+                await wire_scheduler(app, infra, payment_settings, shared, stack)
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
             # pydantic); full GC passes over them paused requests for ~100 ms.
             # Freezing moves them out of the collector's sight (p99 at 1,000/s:

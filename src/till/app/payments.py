@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+import structlog
 from fastapi import FastAPI
 
 from till.app.fraud import fraud_screening
@@ -17,6 +18,9 @@ from till.payments.core.breaker import BreakerPolicy
 from till.payments.core.fees import FeeSchedule
 from till.payments.core.ports import PaymentGatewayPort
 from till.payments.shell.adapters.dns_resolver import resolve
+from till.payments.shell.adapters.postgres_audit_checkpoints import (
+    verify_checkpoints,
+)
 from till.payments.shell.adapters.postgres_event_store import verify_audit_chain
 from till.payments.shell.adapters.postgres_ledger import SqlaLedger
 from till.payments.shell.adapters.postgres_payment_methods import (
@@ -59,19 +63,14 @@ from till.payments.shell.orchestrators.webhook_endpoint_commands import (
 from till.platform.cache import LocalCache, TwoLevelCache
 from till.platform.customer_keys import CustomerKeys
 from till.platform.database import Database, one_off_transaction
-from till.platform.periodic import every
-from till.platform.postgres_event_log import PostgresEventLog, delete_expired_events
-from till.platform.postgres_idempotency import (
-    PostgresIdempotencyStore,
-    delete_expired_idempotency_keys,
-)
+from till.platform.postgres_event_log import PostgresEventLog
+from till.platform.postgres_idempotency import PostgresIdempotencyStore
 from till.platform.rate_limit import RateRule
 from till.platform.settings import PaymentSettings, async_database_url
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
-RETENTION_EVERY_SECONDS = 600.0  # expired idempotency records (24 h old) go
 SANDBOX_FLUSH_SECONDS = 1.0
 
 
@@ -202,13 +201,6 @@ async def wire_payments(
         app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
     )
 
-    async def retention() -> int:
-        now = shared.clock.now()
-        keys = await delete_expired_idempotency_keys(database, now)
-        return keys + await delete_expired_events(database, now)
-
-    job = asyncio.create_task(every(RETENTION_EVERY_SECONDS, "retention", retention))
-    stack.callback(job.cancel)
     commands: PaymentCommands = app.state.payment_commands
     janitor = PaymentJanitor(
         unit,
@@ -228,10 +220,6 @@ async def wire_payments(
         shared.clock,
         None if webhook_secret is None else webhook_secret.get_secret_value(),
     )
-    sweeper = asyncio.create_task(
-        every(settings.janitor_every_seconds, "payment_janitor", janitor.run_once)
-    )
-    stack.callback(sweeper.cancel)
     for name, per_minute in (
         ("payments_caller", settings.rate_limit_per_caller_per_minute),
         ("payments_ip", settings.rate_limit_per_ip_per_minute),
@@ -241,21 +229,31 @@ async def wire_payments(
 
 
 async def _keep_flushing(book: PostgresSandboxBook, stack: AsyncExitStack) -> None:
-    """The sandbox's book is written behind, every second and at shutdown."""
+    """The sandbox's book is written behind, every second and at shutdown
+    (this process's own record: not a scheduler job)."""
 
-    async def flush() -> int:
-        await book.flush()
-        return 0  # quiet: `every` logs counts, once a second would be noise
+    async def flush_forever() -> None:
+        while True:
+            await asyncio.sleep(SANDBOX_FLUSH_SECONDS)
+            try:
+                await book.flush()
+            except Exception as error:  # a failed flush is retried next second
+                structlog.get_logger("till.sandbox").warning(
+                    "sandbox_book_flush_failed", error_type=type(error).__name__
+                )
 
-    job = asyncio.create_task(every(SANDBOX_FLUSH_SECONDS, "sandbox_book", flush))
+    job = asyncio.create_task(flush_forever())
     stack.push_async_callback(book.flush)
     stack.callback(job.cancel)
 
 
-async def verify_payment_audit(database_url: str) -> list[str]:
-    """Re-hash every payment event stream; an empty list means untouched."""
+async def verify_payment_audit(database_url: str, kept: timedelta) -> list[str]:
+    """Re-hash every payment event stream, then hold the store against the
+    checkpoints (streams or events gone without a retention record, `kept`
+    being the audit retention); an empty list means untouched."""
     async with one_off_transaction(async_database_url(database_url)) as conn:
-        return await verify_audit_chain(conn)
+        chains = await verify_audit_chain(conn)
+        return chains + await verify_checkpoints(conn, kept)
 
 
 async def settle_day(database_url: str, day: date) -> int:

@@ -40,6 +40,15 @@ class InfraSettings(BaseSettings):
     # Run the event consumers (webhook fan-out) and the webhook sender in this
     # process; with RABBITMQ_URL their queues are named after the exchange.
     till_worker_in_process: bool = True
+    # Run the scheduler (janitor, retention, webhook sends, audit checkpoints:
+    # ADR 0011) in this process; several may run, each job acts in one at a
+    # time. Set false on API replicas when `till scheduler` runs beside them.
+    till_scheduler_in_process: bool = True
+    # The payment audit trail (event streams) is kept this long after a
+    # payment's last event (7 years), then deleted by the scheduler.
+    till_audit_retention_days: int = Field(default=2557, ge=1)
+    # Seconds between audit checkpoints (streams' heads, ADR 0011).
+    till_audit_checkpoint_seconds: float = Field(default=3600.0, gt=0)
 
 
 class AuthSettings(BaseSettings):
