@@ -4,7 +4,7 @@
 // PATCH /api/orders/{id}/status allows.
 //
 // "holded" is Magento's "on hold". "closed" means refunded. "canceled" is
-// what the app writes; rows from before 2025 say "cancelled" (an older release
+// what the app writes; older rows say "cancelled" (an older release
 // wrote it), and PATCH still accepts that spelling and stores "canceled".
 
 declare(strict_types=1);

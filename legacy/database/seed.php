@@ -2,8 +2,8 @@
 // php legacy/database/seed.php [--orders=10000] [--seed=1]
 // Adds historic orders (with 1–5 items each) to LEGACY_DB_NAME, created over
 // the past two years, with the status mix of a shop that has been running a
-// while: old orders mostly complete, some canceled (spelled "cancelled" before
-// mid-2025, as the older release wrote it), a few refunded ("closed"), some
+// while: old orders mostly complete, some canceled (spelled "cancelled" when
+// more than 400 days ago, as the older release wrote it), a few refunded ("closed"), some
 // stale pending ones; recent orders still pending/processing/holded; about
 // 0.5 % soft-deleted. Deterministic for a given --seed and clock day. Bulk
 // inserts of 1,000 orders per statement and transaction; prints orders/s.
@@ -16,7 +16,7 @@ require __DIR__ . '/../app/Decimal.php';
 
 const BATCH = 1000;
 const DAY = 86400;
-const OLD_SPELLING_UNTIL = '2025-07-01 00:00:00';
+const OLD_SPELLING_DAYS = 400;  // the release that wrote "cancelled" was replaced then
 const CURRENCIES = ['EUR' => 80, 'USD' => 12, 'GBP' => 6, 'CHF' => 2];
 const OLD_MIX = ['complete' => 78, 'canceled' => 11, 'closed' => 6, 'pending' => 2, 'processing' => 2, 'holded' => 1];
 const RECENT_MIX = ['pending' => 25, 'processing' => 30, 'complete' => 30, 'canceled' => 8, 'holded' => 5, 'closed' => 2];
@@ -60,7 +60,7 @@ function historic_order(int $id, int $itemId, int $now, DateTimeZone $zone): arr
     };
     $updatedUnix = min($created + $age, $now);
     [$createdAt, $updatedAt] = [local($created, $zone), local($updatedUnix, $zone)];
-    if ($status === 'canceled' && $updatedAt < OLD_SPELLING_UNTIL) {
+    if ($status === 'canceled' && $now - $updatedUnix > OLD_SPELLING_DAYS * DAY) {
         $status = 'cancelled';
     }
     $deletedAt = mt_rand(1, 200) === 1 ? local(min($updatedUnix + mt_rand(DAY, 30 * DAY), $now), $zone) : null;
