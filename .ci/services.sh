@@ -44,4 +44,7 @@ if ! up "$MARIA_UP"; then
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
   wait_for "$MARIA_UP" || { echo "MariaDB did not start"; exit 1; }
 fi
-echo "services: postgres redis rabbitmq mariadb up"
+# The legacy stand-in (legacy/, issue 5) is a PHP app served by `php -S`.
+command -v php >/dev/null || install php-cli php-mysql
+php -m | grep -qi '^pdo_mysql$' || install php-mysql
+echo "services: postgres redis rabbitmq mariadb up; php $(php -r 'echo PHP_VERSION;')"
