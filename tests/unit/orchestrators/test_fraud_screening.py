@@ -225,9 +225,9 @@ async def test_the_queue_lists_held_payments_for_admins_only():
 async def test_deciding_needs_an_admin_with_mfa_before_anything_is_read(caller, error):
     rig = _rig()
     with pytest.raises(error):
-        await _desk(rig).approve(caller, "prv_unknown")
+        await _desk(rig).approve(caller, "rev_unknown")
 
 
 async def test_an_unknown_review_is_not_found():
     with pytest.raises(NotFound):
-        await _desk(_rig()).reject(ADMIN_MFA, "prv_unknown")
+        await _desk(_rig()).reject(ADMIN_MFA, "rev_unknown")

@@ -43,21 +43,21 @@ def _confirmed(level: Level, score: int = 0) -> tuple[Payment, list]:
 
 def test_a_normal_verdict_leaves_the_payment_for_the_processor():
     confirmed, _ = _confirmed(Level.NORMAL)
-    after, events = screen(confirmed, confirmed.risk, "prv_1", T0)  # type: ignore[arg-type]
+    after, events = screen(confirmed, confirmed.risk, "rev_1", T0)  # type: ignore[arg-type]
     assert (after, events) == (confirmed, [])
 
 
 def test_an_elevated_verdict_holds_the_payment_for_review():
     confirmed, _ = _confirmed(Level.ELEVATED, 60)
-    held, events = screen(confirmed, confirmed.risk, "prv_1", T0)  # type: ignore[arg-type]
+    held, events = screen(confirmed, confirmed.risk, "rev_1", T0)  # type: ignore[arg-type]
     assert held.status is Status.REQUIRES_REVIEW
     assert [e.type for e in events] == [ev.REQUIRES_REVIEW]
-    assert held.review_id == "prv_1"
+    assert held.review_id == "rev_1"
 
 
 def test_a_highest_verdict_fails_it_as_fraud_suspected():
     confirmed, _ = _confirmed(Level.HIGHEST, 90)
-    blocked, _ = screen(confirmed, confirmed.risk, "prv_1", T0)  # type: ignore[arg-type]
+    blocked, _ = screen(confirmed, confirmed.risk, "rev_1", T0)  # type: ignore[arg-type]
     assert blocked.status is Status.FAILED
     assert blocked.failure_code == FRAUD_SUSPECTED
     assert blocked.amount_received == 0
@@ -65,7 +65,7 @@ def test_a_highest_verdict_fails_it_as_fraud_suspected():
 
 def test_the_verdict_replays_from_the_stream():
     confirmed, events = _confirmed(Level.ELEVATED, 60)
-    held, more = screen(confirmed, confirmed.risk, "prv_1", T0)  # type: ignore[arg-type]
+    held, more = screen(confirmed, confirmed.risk, "rev_1", T0)  # type: ignore[arg-type]
     rebuilt = replay(events + more)
     assert rebuilt == held
     assert rebuilt.risk == Risk(60, Level.ELEVATED, ("card_testing",))
@@ -85,9 +85,9 @@ def test_an_unconfirmed_payment_is_not_assessed():
 
 def test_the_review_view_carries_the_reasons_for_staff():
     confirmed, _ = _confirmed(Level.ELEVATED, 60)
-    held, _ = screen(confirmed, confirmed.risk, "prv_1", T0)  # type: ignore[arg-type]
+    held, _ = screen(confirmed, confirmed.risk, "rev_1", T0)  # type: ignore[arg-type]
     view = review_view(held)
-    assert view["id"] == "prv_1"
+    assert view["id"] == "rev_1"
     assert view["open"] is True
     assert view["payment_id"] == "pay_1"
     assert view["risk"] == {
@@ -99,7 +99,7 @@ def test_the_review_view_carries_the_reasons_for_staff():
 
 def _held() -> Payment:
     confirmed, _ = _confirmed(Level.ELEVATED, 60)
-    return screen(confirmed, confirmed.risk, "prv_1", T0)[0]  # type: ignore[arg-type]
+    return screen(confirmed, confirmed.risk, "rev_1", T0)[0]  # type: ignore[arg-type]
 
 
 def test_an_admin_with_mfa_approves_back_to_processing():

@@ -94,7 +94,7 @@ def _run(payment, command):
     action = {
         "confirm": payment.confirm,
         "authorize": payment.authorize,
-        "hold": lambda at: payment.hold_for_review(at, "prv_1"),
+        "hold": lambda at: payment.hold_for_review(at, "rev_1"),
         "approve": payment.approve_review,
         "reject": payment.reject_review,
         "cancel": payment.cancel,

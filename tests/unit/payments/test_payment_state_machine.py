@@ -135,9 +135,9 @@ def test_refund_of_nothing_is_rejected(amount):
 def test_review_approve_continues_and_reject_cancels():
     payment, _ = _payment()
     payment, _ = payment.confirm(T0)
-    held, _ = payment.hold_for_review(T0, "prv_1")
+    held, _ = payment.hold_for_review(T0, "rev_1")
     assert held.status is Status.REQUIRES_REVIEW
-    assert held.review_id == "prv_1"
+    assert held.review_id == "rev_1"
     approved, _ = held.approve_review(T0)
     assert approved.status is Status.PROCESSING
     rejected, _ = held.reject_review(T0)

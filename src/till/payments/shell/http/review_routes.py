@@ -31,7 +31,7 @@ async def list_reviews(
     limit: Limit = 20,
     starting_after: StartingAfter = None,
 ) -> Response:
-    """Open reviews: `{id: "prv_…", object: "review", payment_id, open, reason,
+    """Open reviews: `{id: "rev_…", object: "review", payment_id, open, reason,
     amount, currency, customer_id, risk: {score, level, reasons}, created_at}`;
     `starting_after` is a review id."""
     found, more = await _desk(request).open_reviews(caller, limit, starting_after)

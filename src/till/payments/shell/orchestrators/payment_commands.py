@@ -151,7 +151,7 @@ class PaymentCommands:
         confirmed, events = payment.confirm(
             now, confirmed.payment_method, gateway, risk
         )
-        held, more = screen(confirmed, risk, new_id("prv"), now)
+        held, more = screen(confirmed, risk, new_id("rev"), now)
         if more:  # held for review or blocked: the processor is not asked
             outcome = await self.moves.finish(
                 unit, before, held, earlier + events + more, idempotency
