@@ -1,0 +1,2 @@
+"""The strangler-fig toolkit (PRP-REF-003): flags, router, legacy adapter,
+dual-write, backfill, reconcile, shadow reads."""
