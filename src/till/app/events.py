@@ -15,7 +15,10 @@ from till.payments.shell.adapters.httpx_webhook_transport import (
 from till.payments.shell.adapters.postgres_webhook_deliveries import (
     SqlaWebhookDeliveries,
 )
-from till.payments.shell.orchestrators.webhook_deliveries import WebhookDeliveries
+from till.payments.shell.orchestrators.webhook_deliveries import (
+    FirstAttempts,
+    WebhookDeliveries,
+)
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     ResolvingGuard,
 )
@@ -110,16 +113,22 @@ async def _consume(
     webhooks: WebhookDeliveries,
     stack: AsyncExitStack,
 ) -> None:
+    first_attempts = FirstAttempts(webhooks)
+    stack.push_async_callback(first_attempts.stop)
     if bus is not None:
 
         async def on_event(event: OutboundEvent) -> None:
-            await webhooks.fan_out(event.event_id, event.type, event.body)
+            due = await webhooks.fan_out(event.event_id, event.type, event.body)
+            first_attempts.start(due)
 
         bus.subscribe("*", on_event)
     else:
 
         async def on_delivery(delivery: Delivery) -> None:
-            await webhooks.fan_out(delivery.event_id, delivery.type, delivery.body)
+            due = await webhooks.fan_out(
+                delivery.event_id, delivery.type, delivery.body
+            )
+            first_attempts.start(due)
 
         worker = event_worker(infra, on_delivery)
         await worker.start()

@@ -12,12 +12,15 @@ from till.kernel.ids import new_id
 from till.payments.core.webhook_deliveries import Attempt, DueDelivery
 from till.platform.database import Database
 
+# New deliveries are claimed by their creator (next attempt = its lease), which
+# sends the first attempt at once; past the lease a sender retries them.
 _FAN_OUT = text(
     "INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, "
     "status, next_attempt_at, created_at) SELECT u.id, u.endpoint, :event, :type, "
-    ":payload, 'pending', :now, :now FROM unnest(CAST(:ids AS text[]), "
+    ":payload, 'pending', :lease_until, :now FROM unnest(CAST(:ids AS text[]), "
     "CAST(:endpoints AS text[])) AS u(id, endpoint) "
-    "ON CONFLICT (endpoint_id, event_id) DO NOTHING"
+    "ON CONFLICT (endpoint_id, event_id) DO NOTHING "
+    "RETURNING id, endpoint_id, event_id, payload, attempts, first_attempt_at"
 )
 _CLAIM = text(
     "UPDATE webhook_deliveries SET next_attempt_at = :lease_until WHERE id IN ("
@@ -65,8 +68,10 @@ class SqlaWebhookDeliveries:
         payload: bytes,
         endpoint_ids: list[str],
         now: datetime,
-    ) -> None:
-        """One delivery per endpoint; an event seen again adds nothing."""
+        lease_until: datetime,
+    ) -> list[DueDelivery]:
+        """One delivery per endpoint, claimed until `lease_until` for its first
+        attempt; an event seen again adds (and returns) nothing."""
         params = {
             "ids": [new_id("whd") for _ in endpoint_ids],
             "endpoints": endpoint_ids,
@@ -74,9 +79,11 @@ class SqlaWebhookDeliveries:
             "type": event_type,
             "payload": payload,
             "now": now,
+            "lease_until": lease_until,
         }
         async with self.database.read() as conn:
-            await conn.execute(_FAN_OUT, params)
+            rows = (await conn.execute(_FAN_OUT, params)).all()
+        return _due(rows)
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
@@ -84,17 +91,7 @@ class SqlaWebhookDeliveries:
         params = {"now": now, "lease_until": lease_until, "limit": limit}
         async with self.database.read() as conn:
             rows = (await conn.execute(_CLAIM, params)).all()
-        return [
-            DueDelivery(
-                r.id,
-                r.endpoint_id,
-                r.event_id,
-                bytes(r.payload),
-                r.attempts,
-                r.first_attempt_at,
-            )
-            for r in rows
-        ]
+        return _due(rows)
 
     async def record(
         self, delivery_id: str, attempt: Attempt, outcome: str, next_at: datetime | None
@@ -133,3 +130,17 @@ class SqlaWebhookDeliveries:
         async with self.database.read() as conn:
             found = await conn.scalar(_RETRY, {"id": delivery_id, "now": now})
         return found is not None
+
+
+def _due(rows: Any) -> list[DueDelivery]:
+    return [
+        DueDelivery(
+            r.id,
+            r.endpoint_id,
+            r.event_id,
+            bytes(r.payload),
+            r.attempts,
+            r.first_attempt_at,
+        )
+        for r in rows
+    ]

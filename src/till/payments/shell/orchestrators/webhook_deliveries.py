@@ -3,6 +3,7 @@ subscribed endpoint (fan-out, idempotent per endpoint and event); a sender
 sends what is due, signed (Standard Webhooks), and records every attempt:
 delivered, retried on the schedule, or given up; a 410 disables the endpoint."""
 
+import asyncio
 import random
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -36,7 +37,8 @@ class DeliveryStore(Protocol):
         payload: bytes,
         endpoint_ids: list[str],
         now: datetime,
-    ) -> None: ...
+        lease_until: datetime,
+    ) -> list[DueDelivery]: ...
 
     async def claim_due(
         self, now: datetime, lease_until: datetime, limit: int
@@ -81,15 +83,27 @@ class WebhookDeliveries:
         self.guard = guard
         self.jitter = jitter or random.Random()  # noqa: S311 (spreading retries)
 
-    async def fan_out(self, event_id: str, event_type: str, payload: bytes) -> None:
+    async def fan_out(
+        self, event_id: str, event_type: str, payload: bytes
+    ) -> list[DueDelivery]:
+        """The new deliveries, claimed for their first attempt (`send_claimed`
+        sends it; if it never does, a sender retries past the lease)."""
         targets = [
             endpoint_id
             for endpoint_id, events in await self.endpoints.subscriptions()
             if subscribed(events, event_type)
         ]
-        if targets:
-            now = self.clock.now()
-            await self.deliveries.fan_out(event_id, event_type, payload, targets, now)
+        if not targets:
+            return []
+        now = self.clock.now()
+        return await self.deliveries.fan_out(
+            event_id, event_type, payload, targets, now, now + LEASE
+        )
+
+    async def send_claimed(self, due: list[DueDelivery]) -> int:
+        for delivery in due:
+            await self._send(delivery)
+        return len(due)
 
     async def of_endpoint(
         self, caller: Caller, endpoint_id: str, limit: int
@@ -156,3 +170,35 @@ class WebhookDeliveries:
         following = next_attempt(delivery.attempts + 1, first, attempt.at, self.jitter)
         outcome = "failed" if following is None else "pending"
         await self.deliveries.record(delivery.id, attempt, outcome, following)
+
+
+class FirstAttempts:
+    """Sends each new delivery's first attempt at once, in the background, so
+    an event's consumer (or the relay feeding the in-process bus) never waits
+    on an endpoint; at most `limit` sends at a time. What is cut short (a
+    shutdown) is retried by the sender once its lease is over."""
+
+    def __init__(self, webhooks: WebhookDeliveries, limit: int = 32) -> None:
+        self.webhooks = webhooks
+        self._slots = asyncio.Semaphore(limit)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, due: list[DueDelivery]) -> None:
+        if due:
+            task = asyncio.create_task(self._send(due))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, due: list[DueDelivery]) -> None:
+        async with self._slots:
+            try:
+                await self.webhooks.send_claimed(due)
+            except Exception as error:  # retried after the lease
+                log.warning(
+                    "webhook_first_attempt_failed", error_type=type(error).__name__
+                )
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
