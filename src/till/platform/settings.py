@@ -3,8 +3,9 @@ composition root. The core never reads the environment."""
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -152,3 +153,28 @@ class PaymentSettings(BaseSettings):
     # Payment commands per minute, per caller and per client IP; 0: no limit.
     rate_limit_per_caller_per_minute: int = 600
     rate_limit_per_ip_per_minute: int = 1200
+
+
+class LegacySettings(BaseSettings):
+    """The legacy shop being migrated from (issue 5, `LEGACY_*`): its HTTP API
+    (the router's proxy, shadow reads), its MariaDB (dual-write, backfill,
+    reconcile: `mysql://user@host:3306/db`) and the time zone its
+    naive timestamps are in."""
+
+    model_config = SettingsConfigDict(env_prefix="LEGACY_", extra="ignore")
+
+    base_url: str | None = None
+    api_token: SecretStr | None = None
+    database_url: SecretStr | None = None
+    tz: str = "Europe/Berlin"
+    http_timeout_seconds: float = Field(default=10.0, gt=0)
+    database_pool_size: int = Field(default=5, ge=1)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"LEGACY_TZ {value!r} is not a known time zone") from None
+        return value

@@ -45,6 +45,11 @@ class LegacyDatabase:
     port: int = int(os.environ.get("TILL_TEST_MARIADB_PORT", "3306"))
     timezone: str = DEFAULT_TZ
 
+    @property
+    def url(self) -> str:
+        """LEGACY_DATABASE_URL of this database (the migration's adapter)."""
+        return f"mysql://root@{self.host}:{self.port}/{self.name}"
+
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
