@@ -181,11 +181,14 @@ def audit_verify() -> None:
 
 @projections_app.command("rebuild")
 def projections_rebuild() -> None:
-    """Rebuild the payments read model from the event streams."""
+    """Rebuild the payments and orders read models from the event streams."""
+    from till.app.orders import rebuild_order_projections
     from till.app.payments import rebuild_projections
 
     count = asyncio.run(rebuild_projections(_database_url()))
     typer.echo(f"rebuilt {count} payment(s)")
+    orders = asyncio.run(rebuild_order_projections(_database_url()))
+    typer.echo(f"rebuilt {orders} order(s)")
 
 
 @reports_app.command("settle")

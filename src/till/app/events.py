@@ -7,8 +7,11 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
+import orjson
 from fastapi import FastAPI
 
+from till.orders.core.use_cases.payment_outcomes import CONSUMED
+from till.orders.shell.orchestrators.payment_outcomes import PaymentOutcomes
 from till.payments.shell.adapters.httpx_webhook_transport import (
     HttpxWebhookTransport,
 )
@@ -29,25 +32,40 @@ from till.platform.event_bus import (
     RabbitPublisher,
 )
 from till.platform.outbox_relay import OutboxRelay
+from till.platform.postgres_inbox import Inbox
 from till.platform.rabbit_worker import Consumer, Delivery, RabbitWorker
 from till.platform.settings import InfraSettings
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
-CONSUMERS = ["webhooks"]
+CONSUMERS = ["webhooks", "orders"]
+OnDelivery = Callable[[Delivery], Awaitable[None]]
 
 
 def event_worker(
-    infra: InfraSettings, on_delivery: Callable[[Delivery], Awaitable[None]]
+    infra: InfraSettings, on_delivery: OnDelivery, on_order_payment: OnDelivery
 ) -> RabbitWorker:
-    """The consumers on RabbitMQ, their queues named after the exchange."""
+    """The consumers on RabbitMQ, their queues named after the exchange:
+    webhooks (every event) and orders (the payment events orders follow)."""
     return RabbitWorker(
         infra.rabbitmq_url or "",
         infra.till_events_exchange,
-        [Consumer("webhooks", ["#"], on_delivery)],
+        [
+            Consumer("webhooks", ["#"], on_delivery),
+            Consumer("orders", sorted(CONSUMED), on_order_payment),
+        ],
         prefix=infra.till_events_exchange + ".",
     )
+
+
+def order_payment_handler(outcomes: PaymentOutcomes, inbox: Inbox) -> OnDelivery:
+    """Payment events to the orders consumer, each event id handled once."""
+
+    async def handle(delivery: Delivery) -> None:
+        await outcomes.on_event(delivery.type, orjson.loads(delivery.body))
+
+    return inbox.once("orders", handle)
 
 
 async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> list[str]:
@@ -56,7 +74,7 @@ async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> lis
     async def unused(delivery: Delivery) -> None:  # pragma: no cover
         raise RuntimeError("till dlq does not consume")
 
-    worker = event_worker(infra, unused)
+    worker = event_worker(infra, unused, unused)
     chosen = next(c for c in worker.consumers if c.name == consumer)
     await worker.start(consume=False)
     try:
@@ -86,8 +104,11 @@ async def wire_events(
         task = asyncio.create_task(relay.run())
         stack.callback(task.cancel)
     webhooks = await _webhook_deliveries(app, shared, stack)
+    orders = order_payment_handler(
+        app.state.order_payment_outcomes, Inbox(shared.database, shared.clock)
+    )
     if infra.till_worker_in_process:
-        await _consume(infra, bus, webhooks, stack)
+        await _consume(infra, bus, webhooks, orders, stack)
 
 
 async def _webhook_deliveries(
@@ -111,6 +132,7 @@ async def _consume(
     infra: InfraSettings,
     bus: InProcessBus | None,
     webhooks: WebhookDeliveries,
+    orders: OnDelivery,
     stack: AsyncExitStack,
 ) -> None:
     first_attempts = FirstAttempts(webhooks)
@@ -121,7 +143,12 @@ async def _consume(
             due = await webhooks.fan_out(event.event_id, event.type, event.body)
             first_attempts.start(due)
 
+        async def on_order_payment(event: OutboundEvent) -> None:
+            await orders(Delivery(event.event_id, event.type, event.body, 1))
+
         bus.subscribe("*", on_event)
+        for event_type in sorted(CONSUMED):
+            bus.subscribe(event_type, on_order_payment)
     else:
 
         async def on_delivery(delivery: Delivery) -> None:
@@ -130,6 +157,6 @@ async def _consume(
             )
             first_attempts.start(due)
 
-        worker = event_worker(infra, on_delivery)
+        worker = event_worker(infra, on_delivery, orders)
         await worker.start()
         stack.push_async_callback(worker.stop)

@@ -12,11 +12,14 @@ from redis.asyncio import Redis
 
 from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
+from till.app.orders import wire_orders
 from till.app.payments import wire_payments
 from till.app.scheduler import wire_scheduler
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
+from till.orders.shell.http import order_query_routes, order_routes
+from till.orders.shell.http.error_statuses import ORDERS_ERROR_STATUS
 from till.payments.shell.http import (
     customer_data_routes,
     event_routes,
@@ -106,6 +109,7 @@ def create_app(
             await wire_payments(
                 app, payment_settings, shared, stack, infra.till_redis_prefix
             )
+            wire_orders(app, shared)
             await wire_events(app, infra, shared, stack)
             if infra.till_scheduler_in_process:
                 await wire_scheduler(app, infra, payment_settings, shared, stack)
@@ -129,7 +133,10 @@ def create_app(
         telemetry={"tracing": False, "metrics": False},
     )
     install_openapi(app)
-    install_error_handlers(app, {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS})
+    install_error_handlers(
+        app,
+        {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS, **ORDERS_ERROR_STATUS},
+    )
     app.add_middleware(HttpEdgeMiddleware)
     for module in (
         health,
@@ -146,6 +153,8 @@ def create_app(
         customer_data_routes,
         review_routes,
         report_routes,
+        order_routes,
+        order_query_routes,
     ):
         app.include_router(module.router)
     return app

@@ -31,3 +31,17 @@ def is_id_of(kind: str, value: str) -> bool:
         and len(body) == _BODY_LENGTH
         and all(c in _ALPHABET for c in body)
     )
+
+
+def derived_id(prefix: str, millis: int, entropy: bytes) -> str:
+    """An id like `new_id`'s whose random part is taken from `entropy` (≥ 10
+    bytes, e.g. a hash of a natural key): the same inputs give the same id, so
+    importing the same record twice names it once."""
+    if len(entropy) < 10:
+        raise ValueError("derived ids need at least 10 bytes of entropy")
+    value = (millis << 80) | int.from_bytes(entropy[:10], "big")
+    chars = []
+    for _ in range(_BODY_LENGTH):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return f"{prefix}_{''.join(reversed(chars))}"

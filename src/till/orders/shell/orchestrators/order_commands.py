@@ -1,0 +1,135 @@
+"""OrderCommandPort: each command loads, asks the pure core, records. Paying
+and cancelling a paid order also ask the payments context (through
+PaymentsPort): the intent is recorded first (the payment or refund id on the
+order), then payments is asked under that id, so a retry resumes the same
+payment or refund and never charges or refunds twice."""
+
+from till.kernel.clock import Clock
+from till.kernel.errors import DomainError, NotFound
+from till.kernel.idempotency import IdempotencyScope
+from till.orders.core.access import Caller, require_may, require_scope, require_visible
+from till.orders.core.commands import CommandOutcome, NewOrder
+from till.orders.core.errors import PaymentDeclined, PaymentsUnavailable
+from till.orders.core.models import MOVES, Order
+from till.orders.core.ports import OrdersUnitPort, PaymentsPort
+from till.orders.core.use_cases.create_order import open_order
+from till.orders.shell.orchestrators.unit_of_work import (
+    OrdersUnitFactory,
+    apply,
+    finish,
+    record,
+)
+
+FAILED_PAYMENT = frozenset({"failed", "canceled"})
+
+
+class OrderCommands:
+    def __init__(
+        self, units: OrdersUnitFactory, payments: PaymentsPort, clock: Clock
+    ) -> None:
+        self.units = units
+        self.payments = payments
+        self.clock = clock
+
+    async def create_order(
+        self, caller: Caller, request: NewOrder, idempotency: IdempotencyScope
+    ) -> CommandOutcome:
+        unit = self.units()
+        if idempotency.resumed:
+            earlier = await unit.load(idempotency.resource_id)
+            if earlier is not None:  # the first attempt recorded it
+                return await finish(unit, earlier.version, earlier, [], idempotency)
+        order, events = open_order(
+            request, caller, idempotency.resource_id, self.clock.now()
+        )
+        return await finish(unit, 0, order, events, idempotency)
+
+    async def pay_order(
+        self,
+        caller: Caller,
+        order_id: str,
+        payment_method: str,
+        idempotency: IdempotencyScope,
+    ) -> CommandOutcome:
+        """Rules: owner or service; awaiting payment, no payment in flight; the
+        payment is the order's total for its customer. The order turns paid
+        when `payment.completed` arrives; a payment declined at once → 402 and
+        the order may be paid again."""
+        unit = self.units()
+        order = await self._visible(unit, caller, order_id, "pay")
+        payment_id, now = idempotency.resource_id, self.clock.now()
+        if order.total == 0:
+            after, events = order.pay_nothing(now)
+            return await finish(unit, order.version, after, events, idempotency)
+        if order.payment_id != payment_id:  # else: a retry got past this
+            after, events = order.start_payment(payment_id, now)
+            await record(unit, order.version, after, events)
+            order = after
+        try:
+            attempt = await self.payments.start_payment(
+                caller, order, payment_method, payment_id, idempotency.resumed
+            )
+        except PaymentsUnavailable:
+            raise  # the lease is released: a retry resumes this payment
+        except DomainError as error:  # refused before charging
+            await self._failed(order.id, payment_id, error.code)
+            raise
+        if attempt.status in FAILED_PAYMENT:
+            code = attempt.failure_code or "card_declined"
+            await self._failed(order.id, payment_id, code)
+            raise PaymentDeclined(code, attempt.failure_message)
+        latest = await unit.load(order.id) or order
+        return await finish(unit, latest.version, latest, [], idempotency)
+
+    async def _failed(self, order_id: str, payment_id: str, code: str) -> None:
+        now = self.clock.now()
+        await apply(
+            self.units, order_id, lambda o: o.payment_failed(payment_id, code, now)
+        )
+
+    async def cancel_order(
+        self, caller: Caller, order_id: str, idempotency: IdempotencyScope
+    ) -> CommandOutcome:
+        """Rules: the owner or staff; awaiting payment or paid (else 409). A
+        paid order's payment is refunded in full (refund id = this request's)."""
+        unit = self.units()
+        order = await self._visible(unit, caller, order_id, "cancel")
+        refund_id = idempotency.resource_id
+        if order.refund_id != refund_id:  # else: a retry got past this
+            after, events = order.cancel(self.clock.now(), refund_id)
+            if after.refund_id is None:  # nothing to give back
+                return await finish(unit, order.version, after, events, idempotency)
+            await record(unit, order.version, after, events)
+            order = after
+        if order.payment_id is not None:
+            await self.payments.refund_payment(
+                order.payment_id, refund_id, idempotency.resumed
+            )
+        return await finish(unit, order.version, order, [], idempotency)
+
+    async def move_order(
+        self,
+        caller: Caller,
+        order_id: str,
+        action: str,
+        idempotency: IdempotencyScope,
+    ) -> CommandOutcome:
+        """fulfill (paid), ship (fulfilled), deliver (shipped): services and
+        admins only; any other status → 409 `invalid_state`."""
+        if action not in MOVES:
+            raise NotFound(f"no such action {action!r}")
+        unit = self.units()
+        order = await self._visible(unit, caller, order_id, action)
+        after, events = order.move(action, self.clock.now())
+        return await finish(unit, order.version, after, events, idempotency)
+
+    async def _visible(
+        self, unit: OrdersUnitPort, caller: Caller, order_id: str, action: str
+    ) -> Order:
+        require_scope(caller, "orders:write")
+        order = await unit.load(order_id)
+        if order is None:
+            raise NotFound("no such order")
+        require_visible(caller, order.customer_id)
+        require_may(caller, order.customer_id, action)
+        return order
