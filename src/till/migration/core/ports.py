@@ -4,7 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from till.migration.core.flags import FeatureFlag
+from till.migration.core.access import Caller
+from till.migration.core.flags import FeatureFlag, FlagSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +49,13 @@ class FlagAnnouncer(Protocol):
     """Tells the other processes of a change, so they apply it at once."""
 
     async def announce(self, flag: FeatureFlag) -> None: ...
+
+
+class FlagCommandPort(Protocol):
+    """The admin API's driving port."""
+
+    async def list(self, caller: Caller) -> list[FeatureFlag]: ...
+
+    async def set(
+        self, caller: Caller, key: str, settings: FlagSettings
+    ) -> FeatureFlag: ...
