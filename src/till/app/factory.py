@@ -12,11 +12,14 @@ from redis.asyncio import Redis
 
 from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
+from till.app.migration import wire_feature_flags
 from till.app.payments import wire_payments
 from till.app.scheduler import wire_scheduler
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
+from till.migration.shell.http import flag_routes
+from till.migration.shell.http.error_statuses import MIGRATION_ERROR_STATUS
 from till.payments.shell.http import (
     customer_data_routes,
     event_routes,
@@ -40,6 +43,7 @@ from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
 from till.platform.rate_limit import InMemoryRateLimiter, RedisRateLimiter
 from till.platform.settings import (
     AuthSettings,
+    FeatureFlagSettings,
     InfraSettings,
     PaymentSettings,
     async_database_url,
@@ -107,6 +111,9 @@ def create_app(
                 app, payment_settings, shared, stack, infra.till_redis_prefix
             )
             await wire_events(app, infra, shared, stack)
+            await wire_feature_flags(
+                app, FeatureFlagSettings(), shared, stack, infra.till_redis_prefix
+            )
             if infra.till_scheduler_in_process:
                 await wire_scheduler(app, infra, payment_settings, shared, stack)
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
@@ -129,7 +136,10 @@ def create_app(
         telemetry={"tracing": False, "metrics": False},
     )
     install_openapi(app)
-    install_error_handlers(app, {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS})
+    install_error_handlers(
+        app,
+        {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS, **MIGRATION_ERROR_STATUS},
+    )
     app.add_middleware(HttpEdgeMiddleware)
     for module in (
         health,
@@ -146,6 +156,7 @@ def create_app(
         customer_data_routes,
         review_routes,
         report_routes,
+        flag_routes,
     ):
         app.include_router(module.router)
     return app

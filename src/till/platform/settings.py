@@ -152,3 +152,14 @@ class PaymentSettings(BaseSettings):
     # Payment commands per minute, per caller and per client IP; 0: no limit.
     rate_limit_per_caller_per_minute: int = 600
     rate_limit_per_ip_per_minute: int = 1200
+
+
+class FeatureFlagSettings(BaseSettings):
+    """The migration's feature flags (`TILL_FLAGS_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_FLAGS_", extra="ignore")
+
+    # Seconds each process keeps its copy of the flags (read on every routed
+    # orders request). Changes reach the other processes at once over Redis;
+    # without Redis (or while it is unreachable) within this many seconds.
+    cache_seconds: float = Field(default=2.0, ge=0, le=60)
