@@ -5,6 +5,8 @@ vendors do, so the same customer lands in the same bucket whichever of them
 evaluates the flag. Pure Python keeps the core free of native dependencies; a
 flag key and a customer id are a few dozen bytes, hashed in microseconds."""
 
+import struct
+
 _C1 = 0xCC9E2D51
 _C2 = 0x1B873593
 _MASK = 0xFFFFFFFF
@@ -34,12 +36,16 @@ def murmur3_32(data: bytes, seed: int = 0) -> int:
     if not 0 <= seed <= _MASK:
         raise ValueError("seed must be an unsigned 32-bit integer")
     h = seed
-    whole = len(data) - len(data) % 4
-    for start in range(0, whole, 4):
-        h ^= _scramble(int.from_bytes(data[start : start + 4], "little"))
-        h = _rotl(h, 13)
+    whole = len(data) // 4
+    # All 4-byte blocks at once, the rotations inlined: this runs on every
+    # routed request (about twice as fast as a helper call per block).
+    for k in struct.unpack_from(f"<{whole}I", data):
+        k = (k * _C1) & _MASK
+        k = ((k << 15) | (k >> 17)) & _MASK
+        h ^= (k * _C2) & _MASK
+        h = ((h << 13) | (h >> 19)) & _MASK
         h = (h * 5 + 0xE6546B64) & _MASK
-    tail = data[whole:]
+    tail = data[whole * 4 :]
     if tail:
         h ^= _scramble(int.from_bytes(tail, "little"))
     return _fmix(h ^ len(data))
