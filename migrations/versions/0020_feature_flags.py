@@ -8,7 +8,7 @@ Revises: 0019
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"  # "0019" (orders) once merged: the contract's chain
+down_revision = "0019"  # orders (contract); "0018" to run this branch alone
 branch_labels = None
 depends_on = None
 
