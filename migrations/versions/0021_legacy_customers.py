@@ -2,16 +2,12 @@
 
 Revision ID: 0021
 Revises: 0020
-
-LOCAL RUNS: down_revision is "0018" on the legacymap branch because 0019
-(orders) and 0020 (flags) are written in parallel; the lead sets it to "0020"
-when merging.
 """
 
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"  # "0020" once orders (0019) and flags (0020) are merged
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -12,12 +12,15 @@ from redis.asyncio import Redis
 
 from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
+from till.app.migration import wire_feature_flags
 from till.app.orders import wire_orders
 from till.app.payments import wire_payments
 from till.app.scheduler import wire_scheduler
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
+from till.migration.shell.http import flag_routes
+from till.migration.shell.http.error_statuses import MIGRATION_ERROR_STATUS
 from till.orders.shell.http import order_query_routes, order_routes
 from till.orders.shell.http.error_statuses import ORDERS_ERROR_STATUS
 from till.payments.shell.http import (
@@ -43,6 +46,7 @@ from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
 from till.platform.rate_limit import InMemoryRateLimiter, RedisRateLimiter
 from till.platform.settings import (
     AuthSettings,
+    FeatureFlagSettings,
     InfraSettings,
     PaymentSettings,
     async_database_url,
@@ -111,6 +115,9 @@ def create_app(
             )
             wire_orders(app, shared)
             await wire_events(app, infra, shared, stack)
+            await wire_feature_flags(
+                app, FeatureFlagSettings(), shared, stack, infra.till_redis_prefix
+            )
             if infra.till_scheduler_in_process:
                 await wire_scheduler(app, infra, payment_settings, shared, stack)
             # Start-up leaves ~10^5 long-lived objects (FastAPI, SQLAlchemy,
@@ -135,7 +142,12 @@ def create_app(
     install_openapi(app)
     install_error_handlers(
         app,
-        {**IDENTITY_ERROR_STATUS, **PAYMENTS_ERROR_STATUS, **ORDERS_ERROR_STATUS},
+        {
+            **IDENTITY_ERROR_STATUS,
+            **PAYMENTS_ERROR_STATUS,
+            **ORDERS_ERROR_STATUS,
+            **MIGRATION_ERROR_STATUS,
+        },
     )
     app.add_middleware(HttpEdgeMiddleware)
     for module in (
@@ -155,6 +167,7 @@ def create_app(
         report_routes,
         order_routes,
         order_query_routes,
+        flag_routes,
     ):
         app.include_router(module.router)
     return app

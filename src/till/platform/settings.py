@@ -178,3 +178,14 @@ class LegacySettings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"LEGACY_TZ {value!r} is not a known time zone") from None
         return value
+
+
+class FeatureFlagSettings(BaseSettings):
+    """The migration's feature flags (`TILL_FLAGS_*`)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_FLAGS_", extra="ignore")
+
+    # Seconds each process keeps its copy of the flags (read on every routed
+    # orders request). Changes reach the other processes at once over Redis;
+    # without Redis (or while it is unreachable) within this many seconds.
+    cache_seconds: float = Field(default=2.0, ge=0, le=60)
