@@ -25,7 +25,7 @@
 # the whole run), BENCH_SENDER_EVERY / BENCH_SENDER_BATCH (what-if, NOT the
 # production configuration: the webhook sender's poll interval and batch, via
 # bench/till_whatif.py; results labelled so), BENCH_SRC (head|worktree|<commit>, as run_payments.sh),
-# RABBITMQ_URL (amqp://guest:guest@127.0.0.1:5672/). Till's own settings pass
+# RABBITMQ_URL (default: the local broker on 5672, guest). Till's own settings pass
 # through.
 set -euo pipefail
 
@@ -41,7 +41,7 @@ if [ -n "${BENCH_SENDER_EVERY:-}" ]; then  # what-if, not production: see the sc
     label_suffix="+sender-every-${BENCH_SENDER_EVERY}s-batch-${BENCH_SENDER_BATCH:-50}"
 fi
 psql_admin=(psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 -q)
-rabbit_url=${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}
+rabbit_url=${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}  # pragma: allowlist secret
 unset RABBITMQ_URL
 exchange="till.bench.$$"
 
