@@ -3,16 +3,19 @@ reach a local receiver signed as Standard Webhooks say; failures are retried on
 the schedule with every attempt stored; 410 disables the endpoint."""
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from standardwebhooks import Webhook
 
+from tests.fakes.clock import FixedClock
 from tests.integration.identity.flows import admin_with_mfa, bearer
 from tests.integration.payments.flows import card, pay, user
 from tests.integration.payments.webhook_receiver import running_receiver
 from till.platform.settings import PaymentSettings
+
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ async def _delivery(client, event_type: str, payment_id: str, endpoint_id: str):
             await conn.execute(
                 text(
                     "SELECT d.id, d.status, d.attempts, d.next_attempt_at, "
-                    "a.attempted_at, a.status_code, a.response_excerpt "
+                    "a.attempted_at, a.status_code, a.latency_ms, a.response_excerpt "
                     "FROM webhook_deliveries d JOIN outbox o ON o.event_id = "
                     "d.event_id LEFT JOIN webhook_attempts a ON a.delivery_id = d.id "
                     "WHERE o.stream_id = :p AND d.event_type = :t "
@@ -89,26 +92,73 @@ async def test_a_completed_payment_is_delivered_signed(client):
         assert (row.status, row.attempts, row.status_code) == ("succeeded", 1, 200)
 
 
-async def test_a_failed_attempt_is_stored_and_retried_on_the_schedule(client):
+# The issue's schedule, spelled out: after the nth failure, wait SCHEDULE[n-1]
+# (then a day) plus up to 10 % jitter, until 3 days after the first attempt.
+SCHEDULE = [
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+]
+
+
+def _signed_by(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """The Standard Webhooks signature for these headers (the library's verify
+    would also refuse the fake clock's timestamps days ahead of real time)."""
+    at = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+    expected = Webhook(secret).sign(headers["webhook-id"], at, body.decode())
+    return expected in headers["webhook-signature"].split(" ")
+
+
+async def test_a_failing_receiver_is_retried_on_the_whole_schedule_then_dropped(
+    client,
+):
+    webhooks = client.app.state.webhook_deliveries
+    clock = FixedClock(datetime.now(UTC))
+    webhooks.clock = clock  # the sender's clock only: commands keep real time
     with running_receiver() as receiver:
         endpoint = await _endpoint(client, receiver.url)
-        receiver.answers = [500]
+        receiver.answers = [500] * 12
         payment = await _paid(client)
 
-        async def attempted():
-            rows = await _delivery(
+        async def rows():
+            return await _delivery(
                 client, "payment.completed", payment["id"], endpoint["id"]
             )
-            return rows and rows[0].status_code is not None
 
-        await _until(attempted, client)
-        (row,) = await _delivery(
-            client, "payment.completed", payment["id"], endpoint["id"]
+        def made(count: int):
+            async def check():
+                found = await rows()
+                return sum(r.status_code is not None for r in found) >= count
+
+            return check
+
+        await _until(made(1), client)
+        while (found := await rows())[-1].status == "pending":
+            last = found[-1]
+            wait = last.next_attempt_at - last.attempted_at
+            step = SCHEDULE[len(found) - 1] if len(found) <= len(SCHEDULE) else DAY
+            assert step <= wait <= step * 1.1, (len(found), wait)
+            clock.at = last.next_attempt_at
+            await _until(made(len(found) + 1), client)
+
+        first, last = found[0].attempted_at, found[-1].attempted_at
+        assert found[-1].status == "failed" and found[-1].next_attempt_at is None
+        assert last - first <= timedelta(days=3) < last + DAY * 1.1 - first
+        assert len(found) in (8, 9)  # 6 steps, then daily (jitter decides the 9th)
+        assert found[-1].attempts == len(found) == len(receiver.received)
+        assert all((r.status_code, r.response_excerpt) == (500, "nope") for r in found)
+        assert all(0 <= r.latency_ms < 10_000 for r in found)
+        ids = {headers["webhook-id"] for headers, _ in receiver.received}
+        assert len(ids) == 1 and ids.pop().startswith("evt_")
+        stamps = [int(h["webhook-timestamp"]) for h, _ in receiver.received]
+        assert stamps == [int(r.attempted_at.timestamp()) for r in found]
+        assert all(
+            _signed_by(endpoint["secret"], headers, body)
+            for headers, body in receiver.received
         )
-        assert (row.status, row.attempts, row.status_code) == ("pending", 1, 500)
-        assert row.response_excerpt == "nope"
-        wait = row.next_attempt_at - row.attempted_at
-        assert timedelta(seconds=5) <= wait <= timedelta(seconds=5.5)
 
 
 async def test_a_410_disables_the_endpoint(client):
