@@ -51,6 +51,8 @@ export TILL_PAYMENTS_RATE_LIMIT_PER_CALLER_PER_MINUTE=0
 export TILL_PAYMENTS_RATE_LIMIT_PER_IP_PER_MINUTE=0
 export TILL_PAYMENTS_GATEWAY=sandbox
 export TILL_PAYMENTS_SANDBOX_LATENCY_SECONDS=0
+# The load is the operator's own test traffic (see run_payments.sh).
+export FRAUD_ALLOWLIST_IPS=${FRAUD_ALLOWLIST_IPS:-127.0.0.1,::1}
 export TILL_DATA_KEYS=${TILL_DATA_KEYS:-bench:$(head -c 32 /dev/urandom | base64)}
 export WEBHOOK_ALLOW_PRIVATE_URLS=true  # the receiver is on 127.0.0.1
 
