@@ -1,6 +1,7 @@
 """Webhook endpoints in PostgreSQL; their signing secrets only sealed under the
 data keys (they rotate with `till keys rotate`)."""
 
+import time
 from typing import Any
 
 from sqlalchemy import text
@@ -31,10 +32,22 @@ SEALED_COLUMNS = [
 ]
 
 
+Subscriptions = list[tuple[str, tuple[str, ...]]]
+
+
 class SqlaWebhookEndpoints:
-    def __init__(self, database: Database, keys: DataKeyring) -> None:
+    """`subscriptions` (read for every published event) is kept for
+    `subscriptions_seconds` and dropped at once by this process's own changes;
+    an endpoint registered through another process starts receiving events
+    within that bound."""
+
+    def __init__(
+        self, database: Database, keys: DataKeyring, subscriptions_seconds: float = 1.0
+    ) -> None:
         self.database = database
         self.keys = keys
+        self._ttl = subscriptions_seconds
+        self._subscriptions: tuple[float, Subscriptions] | None = None
 
     def _context(self, endpoint_id: str) -> str:
         return f"webhook-secret:{endpoint_id}"
@@ -57,17 +70,23 @@ class SqlaWebhookEndpoints:
         }
         async with self.database.read() as conn:
             await conn.execute(_UPSERT, params)
+        self._subscriptions = None
 
     async def all(self) -> list[WebhookEndpoint]:
         async with self.database.read() as conn:
             return [self._endpoint(row) for row in await conn.execute(_ALL)]
 
-    async def subscriptions(self) -> list[tuple[str, tuple[str, ...]]]:
+    async def subscriptions(self) -> Subscriptions:
         """Active endpoints' ids and event types, secrets left sealed (the
         fan-out of every event needs no more)."""
+        now = time.monotonic()
+        if self._subscriptions is not None and now - self._subscriptions[0] < self._ttl:
+            return self._subscriptions[1]
         async with self.database.read() as conn:
             rows = await conn.execute(_ACTIVE)
-            return [(row.id, tuple(row.events)) for row in rows]
+            found = [(row.id, tuple(row.events)) for row in rows]
+        self._subscriptions = (now, found)
+        return found
 
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None:
         async with self.database.read() as conn:
@@ -77,6 +96,7 @@ class SqlaWebhookEndpoints:
     async def delete(self, endpoint_id: str) -> bool:
         async with self.database.read() as conn:
             result = await conn.execute(_DELETE, {"id": endpoint_id})
+        self._subscriptions = None
         return bool(getattr(result, "rowcount", 0))
 
     def _endpoint(self, row: Any) -> WebhookEndpoint:
