@@ -80,7 +80,8 @@ if [ "${BENCH_SRC:-head}" = worktree ]; then
     source_note="working tree on $(git rev-parse --short HEAD)"
     git diff --quiet HEAD -- src || source_note+=" WITH uncommitted src changes"
 else
-    rev=$(git rev-parse --verify "${BENCH_SRC:-HEAD}^{commit}")
+    ref=${BENCH_SRC:-HEAD}; [ "$ref" = head ] && ref=HEAD
+    rev=$(git rev-parse --verify "$ref^{commit}")
     snapshot=$(mktemp -d -t till-bench-src.XXXXXX)
     git archive "$rev" src migrations alembic.ini | tar -x -C "$snapshot"
     export PYTHONPATH="$snapshot/src${PYTHONPATH:+:$PYTHONPATH}"
