@@ -7,7 +7,6 @@ down the orchestrator scores without velocity (fail open, logged)."""
 from datetime import datetime
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 
 from till.payments.core.fraud import WINDOWS, Attempt, Signals
 
@@ -66,11 +65,51 @@ return out
 """
 
 
+# Add the attempt to the (customer, card, IP) windows it has. KEYS: customer,
+# card, IP; ARGV: now ms, payment id, has customer, has ip, window s.
+_MARK = """
+local function mark(customer, card, ip, now, pid, has_c, has_ip, window)
+  local chosen = {card}
+  if has_c == '1' then chosen[#chosen + 1] = customer end
+  if has_ip == '1' then chosen[#chosen + 1] = ip end
+  for _, key in ipairs(chosen) do
+    redis.call('ZADD', key, now, pid)
+    redis.call('EXPIRE', key, window)
+  end
+end
+"""
+_FLAG = _MARK + "mark(KEYS[1], KEYS[2], KEYS[3], unpack(ARGV))"
+# KEYS: 1 card paid, 2 history, 3 customer IPs, 4-6 declines (customer, card,
+# IP). ARGV: 1 succeeded, 2 amount, 3 history s, 4 IPs s, 5 ip, then _MARK's
+# ARGV (6 now ms, 7 payment id, 8 has customer, 9 has ip, 10 window s).
+_SETTLE = (
+    _MARK
+    + """
+if ARGV[1] == '1' then
+  redis.call('SET', KEYS[1], 1, 'EX', ARGV[3])
+  if ARGV[8] == '1' then
+    redis.call('HINCRBY', KEYS[2], 'count', 1)
+    redis.call('HINCRBY', KEYS[2], 'sum', ARGV[2])
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
+    if ARGV[9] == '1' then
+      redis.call('ZADD', KEYS[3], ARGV[6], ARGV[5])
+      redis.call('EXPIRE', KEYS[3], ARGV[4])
+    end
+  end
+else
+  mark(KEYS[4], KEYS[5], KEYS[6], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+end
+"""
+)
+
+
 class RedisFraudSignals:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis = redis
         self._prefix = prefix + "fraud:"
         self._observe = redis.register_script(_OBSERVE)
+        self._settle = redis.register_script(_SETTLE)
+        self._flag = redis.register_script(_FLAG)
 
     def _keys(self, attempt: Attempt) -> list[str]:
         p, c, f, i = self._prefix, attempt.customer_id, attempt.card, attempt.ip
@@ -122,43 +161,35 @@ class RedisFraudSignals:
     ) -> None:
         """A completed payment joins the customer's history, makes its IP one
         they pay from and its card one that paid; a declined one counts
-        against its customer, card and IP for a day."""
-        keys, at = self._keys(attempt), _ms(now)
-        pipe = self._redis.pipeline(transaction=False)
-        if succeeded:
-            pipe.set(keys[10], 1, ex=HISTORY_SECONDS)
-            if attempt.customer_id is not None:
-                pipe.hincrby(keys[9], "count", 1)
-                pipe.hincrby(keys[9], "sum", amount)
-                pipe.expire(keys[9], HISTORY_SECONDS)
-                if attempt.ip is not None:
-                    pipe.zadd(keys[5], {attempt.ip: at})
-                    pipe.expire(keys[5], WINDOWS["customer_ips"])
-        else:
-            self._mark(pipe, keys[6:9], attempt, at, WINDOWS["declines"])
-        await pipe.execute()
+        against its customer, card and IP for a day. One script call."""
+        keys = self._keys(attempt)
+        args = self._mark_args(attempt, now, WINDOWS["declines"])
+        await self._settle(
+            [keys[10], keys[9], keys[5], *keys[6:9]],
+            [
+                int(succeeded),
+                amount,
+                HISTORY_SECONDS,
+                WINDOWS["customer_ips"],
+                attempt.ip or "",
+                *args,
+            ],
+        )
 
     async def flagged(self, attempt: Attempt, now: datetime) -> None:
         """Held or blocked: its customer, card and IP are flagged for a day."""
-        pipe = self._redis.pipeline(transaction=False)
         keys = self._keys(attempt)[11:14]
-        self._mark(pipe, keys, attempt, _ms(now), WINDOWS["flags"])
-        await pipe.execute()
+        await self._flag(keys, self._mark_args(attempt, now, WINDOWS["flags"]))
 
     @staticmethod
-    def _mark(
-        pipe: Pipeline, keys: list[str], attempt: Attempt, at: int, window: int
-    ) -> None:
-        """Add the attempt to the (customer, card, IP) windows it has."""
-        customer, card, ip = keys
-        chosen = [card]
-        if attempt.customer_id is not None:
-            chosen.append(customer)
-        if attempt.ip is not None:
-            chosen.append(ip)
-        for key in chosen:
-            pipe.zadd(key, {attempt.payment_id: at})
-            pipe.expire(key, window)
+    def _mark_args(attempt: Attempt, now: datetime, window: int) -> list[str | int]:
+        return [
+            _ms(now),
+            attempt.payment_id,
+            int(attempt.customer_id is not None),
+            int(attempt.ip is not None),
+            window,
+        ]
 
 
 def _ms(at: datetime) -> int:
