@@ -84,8 +84,9 @@ async def test_orders_move_between_the_sides_as_the_flags_move(
     http = routed
     me, auth = await user(http)
     # No flag yet: legacy creates, and keeps, the order.
+    first_key = _key()
     old = await http.post(
-        "/v1/orders", json={"currency": "eur", "items": ITEMS}, headers=auth | _key()
+        "/v1/orders", json={"currency": "eur", "items": ITEMS}, headers=auth | first_key
     )
     assert (old.status_code, old.headers[SERVED_BY]) == (201, "legacy"), old.text
     assert old.headers["x-request-id"]
@@ -100,6 +101,12 @@ async def test_orders_move_between_the_sides_as_the_flags_move(
     # legacy-created one stays with legacy.
     for key in ("orders.create", "orders.read", "orders.transition"):
         await flag(http, key, FlagSettings(True, 0, frozenset({me["id"]})))
+    # A retry of the first create across the flip replays legacy's answer.
+    retried = await http.post(
+        "/v1/orders", json={"currency": "eur", "items": ITEMS}, headers=auth | first_key
+    )
+    assert retried.headers["idempotent-replayed"] == "true"
+    assert retried.json() == old.json()
     created = await http.post(
         "/v1/orders", json={"currency": "eur", "items": ITEMS}, headers=auth | _key()
     )
