@@ -95,7 +95,8 @@ async def test_orders_move_between_the_sides_as_the_flags_move(
     assert old.json()["customer_id"] == me["id"]
     listed = await http.get("/v1/orders", headers=auth)
     assert listed.headers[SERVED_BY] == "legacy"
-    assert [o["id"] for o in listed.json()["data"]] == [old_id]
+    # (other tests' legacy orders may share the allocated legacy customer id)
+    assert old_id in [o["id"] for o in listed.json()["data"]]
 
     # The flags on for this customer: new orders are the new service's; the
     # legacy-created one stays with legacy.
