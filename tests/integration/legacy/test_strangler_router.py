@@ -2,12 +2,15 @@
 /v1/orders as a flag moves, for orders each side created; the kill switch;
 a shadow read's mismatch recorded; the status document."""
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from openfeature import api as openfeature
 from sqlalchemy import text
 
 from tests.integration.legacy.server import LegacyServer
@@ -15,11 +18,13 @@ from tests.integration.orders.flows import ITEMS, act
 from tests.integration.payments.flows import admin, service, user
 from till.app import create_app
 from till.migration.core.access import Caller
-from till.migration.core.flags import FlagSettings
+from till.migration.core.flags import FeatureFlag, FlagSettings
 from till.migration.core.legacy_ids import legacy_id_in_order_id
 from till.migration.core.legacy_mapping import legacy_order_from_new
 from till.migration.core.legacy_orders import NewOrder
 from till.migration.shell.adapters.mariadb_legacy_orders import MariaDbLegacyOrders
+from till.migration.shell.adapters.openfeature_provider import TillFlagProvider
+from till.migration.shell.adapters.openfeature_rollout import OpenFeatureRollout
 from till.migration.shell.adapters.postgres_legacy_customers import (
     PostgresLegacyCustomers,
 )
@@ -52,14 +57,49 @@ async def routed(
         MigrationSettings(shadow_sample=1.0),
     )
     async with app.router.lifespan_context(app):
+        _flags_in_memory(app)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             http.app = app  # type: ignore[attr-defined]
             yield http
 
 
+class MemoryFlags:
+    """The flags as a process's snapshot holds them. The run's database is
+    shared by every test, and the flags tests expect to create these keys:
+    the router here reads flags through OpenFeature and our provider, as in
+    production, over this snapshot instead of the stored flags."""
+
+    def __init__(self) -> None:
+        self.flags: dict[str, FeatureFlag] = {}
+
+    def cached(self) -> dict[str, FeatureFlag]:
+        return self.flags
+
+    async def current(self) -> dict[str, FeatureFlag]:
+        return self.flags
+
+
+def _flags_in_memory(app: FastAPI) -> None:
+    flags = MemoryFlags()
+    domain = f"strangler-test-{uuid.uuid4().hex[:8]}"
+    openfeature.set_provider(TillFlagProvider(flags), domain)
+    rollout = OpenFeatureRollout(openfeature.get_client(domain))
+    app.state.strangler.routing.flags = rollout
+    app.state.migration_status.flags = flags
+    app.state.test_flags = flags
+
+
 async def flag(http: httpx.AsyncClient, key: str, settings: FlagSettings) -> None:
-    await http.app.state.feature_flags.set(OPERATOR, key, settings)  # type: ignore[attr-defined]
+    flags: MemoryFlags = http.app.state.test_flags  # type: ignore[attr-defined]
+    flags.flags[key] = FeatureFlag(
+        key,
+        settings.enabled,
+        settings.percentage,
+        settings.allowlist,
+        datetime.now(UTC),
+        OPERATOR.id,
+    )
 
 
 async def dual_written(
