@@ -16,10 +16,15 @@ from till.app.migration import wire_feature_flags
 from till.app.orders import wire_orders
 from till.app.payments import wire_payments
 from till.app.scheduler import wire_scheduler
+from till.app.strangler import strangler_on, wire_strangler
 from till.identity.shell.http import admin_routes, auth_routes, mfa_routes
 from till.identity.shell.http.error_statuses import IDENTITY_ERROR_STATUS
 from till.kernel.clock import Clock, SystemClock
-from till.migration.shell.http import flag_routes
+from till.migration.shell.http import (
+    flag_routes,
+    migration_status_routes,
+    strangler_routes,
+)
 from till.migration.shell.http.error_statuses import MIGRATION_ERROR_STATUS
 from till.orders.shell.http import order_query_routes, order_routes
 from till.orders.shell.http.error_statuses import ORDERS_ERROR_STATUS
@@ -48,6 +53,8 @@ from till.platform.settings import (
     AuthSettings,
     FeatureFlagSettings,
     InfraSettings,
+    LegacySettings,
+    MigrationSettings,
     PaymentSettings,
     async_database_url,
 )
@@ -99,8 +106,14 @@ def create_app(
     infra: InfraSettings | None = None,
     auth: AuthSettings | None = None,
     payments: PaymentSettings | None = None,
+    legacy: LegacySettings | None = None,
+    migration: MigrationSettings | None = None,
 ) -> FastAPI:
+    """`legacy` with a base URL puts the strangler router in front of
+    /v1/orders (ADR 0017); without, the orders service serves them alone."""
     infra = infra or InfraSettings()
+    legacy_settings = legacy or LegacySettings()
+    migration_settings = migration or MigrationSettings()
     auth = auth or AuthSettings()
     payment_settings = payments or PaymentSettings()
     configure_logging(infra.till_log_level)
@@ -117,6 +130,9 @@ def create_app(
             await wire_events(app, infra, shared, stack)
             await wire_feature_flags(
                 app, FeatureFlagSettings(), shared, stack, infra.till_redis_prefix
+            )
+            await wire_strangler(
+                app, legacy_settings, migration_settings, shared, stack
             )
             if infra.till_scheduler_in_process:
                 await wire_scheduler(app, infra, payment_settings, shared, stack)
@@ -150,6 +166,8 @@ def create_app(
         },
     )
     app.add_middleware(HttpEdgeMiddleware)
+    if strangler_on(legacy_settings):  # first: its routes shadow the orders'
+        app.include_router(strangler_routes.router)
     for module in (
         health,
         auth_routes,
@@ -168,6 +186,7 @@ def create_app(
         order_routes,
         order_query_routes,
         flag_routes,
+        migration_status_routes,
     ):
         app.include_router(module.router)
     return app

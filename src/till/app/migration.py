@@ -43,6 +43,7 @@ class IdentityMigrationCallers:
             id=principal.id,
             admin="admin" in principal.roles,
             recent_mfa=principal.has_recent_mfa(self.clock.now(), self.mfa_max_age),
+            scopes=principal.scopes,
         )
 
 

@@ -20,3 +20,17 @@ RECONCILIATION_DIFFERENCES = Counter(
     "Ledger vs processor differences found by reconciliations",
     ["kind"],
 )
+# The strangler router (issue 5): where each orders request went, and why
+# (flag_on, flag_off, legacy_created, unknown_order, not_yet_in_legacy).
+ROUTED_REQUESTS = Counter(
+    "till_migration_routed_requests_total",
+    "Orders requests by the side that served them",
+    ["flag", "side", "reason"],
+)
+# Shadow reads: outcome match, mismatch, error (the new side failed), skipped
+# (too many comparisons already running). A mismatch deserves a look.
+SHADOW_READS = Counter(
+    "till_migration_shadow_reads_total",
+    "Sampled legacy reads compared with the new store",
+    ["route", "outcome"],
+)

@@ -180,6 +180,19 @@ class LegacySettings(BaseSettings):
         return value
 
 
+class MigrationSettings(BaseSettings):
+    """The strangler router (`TILL_MIGRATION_*`; on when LEGACY_BASE_URL is
+    set)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_MIGRATION_", extra="ignore")
+
+    # Share of the GETs legacy answers that are also read from the new store
+    # and compared (0: no shadow reads).
+    shadow_sample: float = Field(default=0.1, ge=0, le=1)
+    # Comparisons running at once, at most; samples beyond are skipped.
+    shadow_max_in_flight: int = Field(default=8, ge=1, le=256)
+
+
 class FeatureFlagSettings(BaseSettings):
     """The migration's feature flags (`TILL_FLAGS_*`)."""
 

@@ -13,6 +13,15 @@ class Caller:
     id: str
     admin: bool = False
     recent_mfa: bool = False  # an admin who passed MFA within the allowed age
+    scopes: frozenset[str] = frozenset()  # a service key's (the router checks them)
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == "service"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_service or self.admin
 
 
 class MfaRequired(Forbidden):

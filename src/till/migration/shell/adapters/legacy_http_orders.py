@@ -46,6 +46,7 @@ from till.migration.shell.adapters.legacy_http_translation import (
     problem_from_legacy,
     unavailable,
 )
+from till.platform.request_context import request_id_var
 
 # action → (legacy status it requires, legacy status to write or None, shown as)
 _TRANSITIONS = {
@@ -78,6 +79,7 @@ class LegacyHttpOrders:
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=timeout_seconds,
+            event_hooks={"request": [_pass_request_id]},
         )
         return cls(http, customers=customers, tz=tz)
 
@@ -210,6 +212,13 @@ class LegacyHttpOrders:
                 param="customer_id",
             )
         return await self._customers.legacy_customer_for(customer_id)
+
+
+async def _pass_request_id(request: httpx.Request) -> None:
+    """The legacy shop's logs can name the till request that asked."""
+    request_id = request_id_var.get()
+    if request_id:
+        request.headers["X-Request-Id"] = request_id
 
 
 def _legacy_number(order_id: str, legacy_id: int | None) -> int:
