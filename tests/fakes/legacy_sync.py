@@ -49,7 +49,9 @@ class MemoryLegacyOrders:
     async def upsert_order(self, order: LegacyOrder) -> int:
         self._check()
         self.writes += 1
-        found = [i for i, r in self.rows.items() if r.increment_id == order.increment_id]
+        found = [
+            i for i, r in self.rows.items() if r.increment_id == order.increment_id
+        ]
         legacy_id = found[0] if found else max(self.rows, default=0) + 1
         self.rows[legacy_id] = replace(order, id=legacy_id)
         return legacy_id

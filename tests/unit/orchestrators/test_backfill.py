@@ -49,7 +49,14 @@ async def test_a_backfill_imports_every_mappable_row_and_reports_the_rest():
     assert report.unmappable[0][0] == 6 and report.finish_id == 10
     assert seen == [4, 8, 10]
     assert sorted(o["legacy_id"] for o in orders.orders.values()) == [
-        1, 2, 3, 4, 7, 8, 9, 10,
+        1,
+        2,
+        3,
+        4,
+        7,
+        8,
+        9,
+        10,
     ]
     assert orders.orders["ord_imported00000001"]["status"] == "delivered"
     assert checkpoints.saved["default"].last_legacy_id == 10

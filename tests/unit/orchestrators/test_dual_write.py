@@ -48,7 +48,11 @@ async def test_a_new_order_lands_in_legacy_mapped_and_is_linked():
     await rig.event("ord_A", 0, "paid")
     assert await rig.dual.write_due() == 1
     (row,) = rig.legacy.rows.values()
-    assert (row.increment_id, row.status, row.currency_code) == ("ord_A", "processing", "EUR")
+    assert (row.increment_id, row.status, row.currency_code) == (
+        "ord_A",
+        "processing",
+        "EUR",
+    )
     assert row.grand_total == Decimal("29.97")
     assert row.updated_at == datetime(2026, 6, 1, 15, 0)  # Berlin summer time
     assert row.customer_id == 42  # lgc_42
@@ -109,7 +113,12 @@ async def test_an_order_legacy_cannot_hold_is_parked_and_the_rest_goes_on():
     await rig.event("ord_A", 0, "paid")
     bad = new_order(id="ord_B", currency="xyz", legacy_id=None).to_api()
     await rig.dual.on_event(
-        {"id": "evt_b", "type": "order.created", "created_at": bad["updated_at"], "data": bad}
+        {
+            "id": "evt_b",
+            "type": "order.created",
+            "created_at": bad["updated_at"],
+            "data": bad,
+        }
     )
     assert await rig.dual.write_due() == 1
     assert rig.sync.states["ord_B"].parked

@@ -39,7 +39,7 @@ _INSERT = (
 )
 _FIRST = text(_INSERT + "ON CONFLICT (order_id) DO NOTHING RETURNING 1")
 _SAVE = text(
-    _INSERT + "ON CONFLICT (order_id) DO UPDATE SET "
+    _INSERT + "ON CONFLICT (order_id) DO UPDATE SET "  # nosec B608
     "order_data = EXCLUDED.order_data, heard_updated_at = EXCLUDED.heard_updated_at, "
     "synced_updated_at = EXCLUDED.synced_updated_at, legacy_id = EXCLUDED.legacy_id, "
     "pending_since = EXCLUDED.pending_since, "

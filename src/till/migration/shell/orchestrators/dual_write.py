@@ -123,9 +123,7 @@ class DualWrite:
         )
 
     async def _failed(self, state: SyncState, error: str, *, permanent: bool) -> None:
-        log.warning(
-            "dual_write_failed", order_id=state.order_id, permanent=permanent
-        )
+        log.warning("dual_write_failed", order_id=state.order_id, permanent=permanent)
         await self.store.failed(
             state.order_id, error, permanent=permanent, now=self.clock.now()
         )
