@@ -72,9 +72,15 @@ async def test_orders_made_over_http_are_written_to_legacy_in_order(
             canceled = await act(http, order["id"], "cancel", auth)
             row = await _legacy_status(legacy_store, legacy_id, "canceled")
             new = NewOrder.from_api(await app.state.order_imports.snapshot(order["id"]))
-            assert compare(new, row, tz=BERLIN, legacy_customer_id=row.customer_id) == []
+            assert (
+                compare(new, row, tz=BERLIN, legacy_customer_id=row.customer_id) == []
+            )
 
-            stale = {"id": "evt_stale", "created_at": order["created_at"], "data": order}
+            stale = {
+                "id": "evt_stale",
+                "created_at": order["created_at"],
+                "data": order,
+            }
             await app.state.dual_write.on_event(stale | {"type": "order.created"})
             await asyncio.sleep(0.6)  # a writer round
             row = (await legacy_store.get_many([legacy_id]))[legacy_id]

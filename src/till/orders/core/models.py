@@ -185,6 +185,8 @@ def evolve(order: Order, event: OrderEvent) -> Order:
         return replace(order, version=order.version + 1, legacy_id=legacy_id)
     moved = replace(order, updated_at=event.at, version=order.version + 1)
     match event.type:
+        case ev.IMPORTED:
+            return moved
         case ev.PAYMENT_STARTED:
             return replace(moved, payment_id=event.data["payment_id"])
         case ev.PAYMENT_FAILED:
