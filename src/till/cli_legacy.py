@@ -16,7 +16,7 @@ from rich.progress import (
 from till.migration.shell.orchestrators.backfill import BackfillReport
 from till.migration.shell.orchestrators.reconcile_tally import Tally
 
-console = Console()
+console = Console(soft_wrap=True)  # summary lines stay whole in logs
 
 
 def _bar() -> Progress:
