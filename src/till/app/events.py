@@ -165,7 +165,7 @@ async def _consume(
         for event_type in sorted(CONSUMED):
             bus.subscribe(event_type, on_order_payment)
         if legacy_sync is not None:
-            _subscribe_legacy_sync(bus, legacy_sync)
+            subscribe_legacy_sync(bus, legacy_sync)
     else:
 
         async def on_delivery(delivery: Delivery) -> None:
@@ -179,7 +179,7 @@ async def _consume(
         stack.push_async_callback(worker.stop)
 
 
-def _subscribe_legacy_sync(bus: InProcessBus, legacy_sync: OnDelivery) -> None:
+def subscribe_legacy_sync(bus: InProcessBus, legacy_sync: OnDelivery) -> None:
     async def on_order_event(event: OutboundEvent) -> None:
         await legacy_sync(Delivery(event.event_id, event.type, event.body, 1))
 
