@@ -1,7 +1,7 @@
 """Where the dual-write hears order events: a RabbitMQ queue of its own bound
 to order.* (only while it is on), or the in-process bus's order events."""
 
-from till.app.events import subscribe_legacy_sync, event_worker
+from till.app.events import event_worker, subscribe_legacy_sync
 from till.platform.event_bus import InProcessBus, OutboundEvent
 from till.platform.rabbit_worker import Delivery
 from till.platform.settings import InfraSettings
