@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import orjson
+import structlog
 from fastapi import FastAPI
 
 from till.migration.core.legacy_mapping import ImportedLegacyOrder
@@ -36,6 +37,8 @@ from till.platform.settings import DualWriteSettings, InfraSettings, LegacySetti
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
+
+log = structlog.get_logger("till.migration.dual_write")
 
 
 class MigrationOrdersBridge:
@@ -103,6 +106,8 @@ async def wire_dual_write(
     app.state.legacy_customers = PostgresLegacyCustomers(shared.database)
     app.state.backfill_checkpoints = PostgresBackfillCheckpoints(shared.database)
     app.state.dual_write = None
+    if settings.dual_write and not enabled:
+        log.warning("dual_write_needs_legacy_database_url")
     if not enabled or legacy.database_url is None:
         return
     store = ReconnectingLegacyOrders(

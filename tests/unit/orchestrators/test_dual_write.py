@@ -141,3 +141,12 @@ async def test_a_row_deleted_in_legacy_is_parked_not_retried_forever():
     assert await rig.dual.write_due() == 0
     assert rig.sync.states["ord_A"].parked
     assert "gone" in (rig.sync.states["ord_A"].last_error or "")
+
+
+async def test_the_status_of_a_dual_write_that_is_off_shows_no_lag():
+    rig = Rig()
+    await rig.event("ord_A", 0, "paid")
+    rig.clock.advance(30)
+    assert await rig.status.lag_seconds() == 30
+    off = DualWriteStatus(rig.sync, rig.clock, enabled=False)
+    assert (await off.lag_seconds(), await off.pending()) == (0.0, 0)
