@@ -1,8 +1,11 @@
 """The dual-write for real: an order created and canceled over the HTTP API
 lands in the legacy MariaDB tables with mapped fields, its legacy id linked
-back; a stale event arriving late changes nothing; the lag drains to 0."""
+back; a stale event arriving late changes nothing; the lag drains to 0.
+A legacy database of its own: the till customer's allocated legacy id must
+not meet the other tests' made-up customers."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +22,15 @@ from till.migration.core.legacy_time import legacy_local_from_utc
 from till.migration.shell.adapters.mariadb_legacy_orders import MariaDbLegacyOrders
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+async def shop() -> AsyncIterator[tuple[LegacyDatabase, MariaDbLegacyOrders]]:
+    database = LegacyDatabase().create()
+    store = await MariaDbLegacyOrders.connect(database.url, pool_size=2)
+    yield database, store
+    await store.close()
+    database.drop()
 
 
 async def _linked(imports, order_id: str) -> dict:  # type: ignore[no-untyped-def]
@@ -43,10 +55,10 @@ async def test_orders_made_over_http_are_written_to_legacy_in_order(
     infra,
     auth_settings,
     payment_settings,
-    legacy_database: LegacyDatabase,
-    legacy_store: MariaDbLegacyOrders,
+    shop: tuple[LegacyDatabase, MariaDbLegacyOrders],
     monkeypatch: pytest.MonkeyPatch,
 ):
+    legacy_database, legacy_store = shop
     monkeypatch.setenv("TILL_MIGRATION_DUAL_WRITE", "true")
     monkeypatch.setenv("LEGACY_DATABASE_URL", legacy_database.url)
     app = create_app(infra, auth_settings, payment_settings)
