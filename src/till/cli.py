@@ -1,11 +1,12 @@
 """The `till` command line: serve, worker, scheduler, migrate, user, keys, audit,
-projections, dlq, doctor."""
+projections, dlq, legacy, doctor."""
 
 import asyncio
 import getpass
 import os
 import signal
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(reports_app, name="reports")
+legacy_app = typer.Typer(no_args_is_help=True, help="Migrate from the legacy shop.")
+app.add_typer(legacy_app, name="legacy")
 
 _embedded: list[Any] = []  # keeps the bundled PostgreSQL alive with this process
 
@@ -243,6 +246,41 @@ def dlq_replay(consumer: Annotated[str, typer.Argument()] = "webhooks") -> None:
 
     (count,) = asyncio.run(dead_letter_ids(consumer, replay=True))
     typer.echo(f"replayed {count} dead letter(s) to {consumer}")
+
+
+class RepairSide(StrEnum):
+    new = "new"
+    legacy = "legacy"
+
+
+@legacy_app.command("backfill")
+def legacy_backfill(
+    batch_size: Annotated[int, typer.Option(min=1, max=5000)] = 500,
+    concurrency: Annotated[int, typer.Option(min=1, max=32)] = 8,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="ignore the checkpoint")
+    ] = False,
+) -> None:
+    """Copy the legacy shop's orders (LEGACY_DATABASE_URL) into the event
+    store, resuming after the last batch done; idempotent when rerun."""
+    from till.cli_legacy import backfill_command
+
+    backfill_command(_database_url(), batch_size, concurrency, restart)
+
+
+@legacy_app.command("reconcile")
+def legacy_reconcile(
+    repair: Annotated[
+        RepairSide | None,
+        typer.Option(help="new: fix the new side from legacy; legacy: the reverse"),
+    ] = None,
+    page: Annotated[int, typer.Option(min=1, max=1000)] = 500,
+) -> None:
+    """Compare both stores order by order; exit 1 when they differ."""
+    from till.cli_legacy import reconcile_command
+
+    side = None if repair is None else repair.value
+    reconcile_command(_database_url(), side, page)
 
 
 @app.command()

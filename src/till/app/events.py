@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import orjson
 from fastapi import FastAPI
 
+from till.app.legacy_sync import dual_write_handler
+from till.migration.core.legacy_sync import DUAL_WRITTEN_EVENTS
 from till.orders.core.use_cases.payment_outcomes import CONSUMED
 from till.orders.shell.orchestrators.payment_outcomes import PaymentOutcomes
 from till.payments.shell.adapters.httpx_webhook_transport import (
@@ -44,17 +46,24 @@ OnDelivery = Callable[[Delivery], Awaitable[None]]
 
 
 def event_worker(
-    infra: InfraSettings, on_delivery: OnDelivery, on_order_payment: OnDelivery
+    infra: InfraSettings,
+    on_delivery: OnDelivery,
+    on_order_payment: OnDelivery,
+    on_legacy_sync: OnDelivery | None = None,
 ) -> RabbitWorker:
     """The consumers on RabbitMQ, their queues named after the exchange:
-    webhooks (every event) and orders (the payment events orders follow)."""
+    webhooks (every event), orders (the payment events orders follow) and,
+    while the dual-write is on, legacy_sync (the published order events)."""
+    consumers = [
+        Consumer("webhooks", ["#"], on_delivery),
+        Consumer("orders", sorted(CONSUMED), on_order_payment),
+    ]
+    if on_legacy_sync is not None:
+        consumers.append(Consumer("legacy_sync", ["order.*"], on_legacy_sync))
     return RabbitWorker(
         infra.rabbitmq_url or "",
         infra.till_events_exchange,
-        [
-            Consumer("webhooks", ["#"], on_delivery),
-            Consumer("orders", sorted(CONSUMED), on_order_payment),
-        ],
+        consumers,
         prefix=infra.till_events_exchange + ".",
     )
 
@@ -74,7 +83,8 @@ async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> lis
     async def unused(delivery: Delivery) -> None:  # pragma: no cover
         raise RuntimeError("till dlq does not consume")
 
-    worker = event_worker(infra, unused, unused)
+    legacy_sync = unused if consumer == "legacy_sync" else None
+    worker = event_worker(infra, unused, unused, legacy_sync)
     chosen = next(c for c in worker.consumers if c.name == consumer)
     await worker.start(consume=False)
     try:
@@ -104,11 +114,15 @@ async def wire_events(
         task = asyncio.create_task(relay.run())
         stack.callback(task.cancel)
     webhooks = await _webhook_deliveries(app, shared, stack)
-    orders = order_payment_handler(
-        app.state.order_payment_outcomes, Inbox(shared.database, shared.clock)
-    )
+    inbox = Inbox(shared.database, shared.clock)
+    orders = order_payment_handler(app.state.order_payment_outcomes, inbox)
+    legacy_sync = None
+    if app.state.dual_write is not None:
+        legacy_sync = inbox.once(
+            "legacy_sync", dual_write_handler(app.state.dual_write)
+        )
     if infra.till_worker_in_process:
-        await _consume(infra, bus, webhooks, orders, stack)
+        await _consume(infra, bus, webhooks, (orders, legacy_sync), stack)
 
 
 async def _webhook_deliveries(
@@ -132,9 +146,10 @@ async def _consume(
     infra: InfraSettings,
     bus: InProcessBus | None,
     webhooks: WebhookDeliveries,
-    orders: OnDelivery,
+    handlers: tuple[OnDelivery, OnDelivery | None],
     stack: AsyncExitStack,
 ) -> None:
+    orders, legacy_sync = handlers
     first_attempts = FirstAttempts(webhooks)
     stack.push_async_callback(first_attempts.stop)
     if bus is not None:
@@ -149,6 +164,8 @@ async def _consume(
         bus.subscribe("*", on_event)
         for event_type in sorted(CONSUMED):
             bus.subscribe(event_type, on_order_payment)
+        if legacy_sync is not None:
+            subscribe_legacy_sync(bus, legacy_sync)
     else:
 
         async def on_delivery(delivery: Delivery) -> None:
@@ -157,6 +174,14 @@ async def _consume(
             )
             first_attempts.start(due)
 
-        worker = event_worker(infra, on_delivery, orders)
+        worker = event_worker(infra, on_delivery, orders, legacy_sync)
         await worker.start()
         stack.push_async_callback(worker.stop)
+
+
+def subscribe_legacy_sync(bus: InProcessBus, legacy_sync: OnDelivery) -> None:
+    async def on_order_event(event: OutboundEvent) -> None:
+        await legacy_sync(Delivery(event.event_id, event.type, event.body, 1))
+
+    for event_type in DUAL_WRITTEN_EVENTS:
+        bus.subscribe(event_type, on_order_event)

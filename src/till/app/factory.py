@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from till.app.events import wire_events
 from till.app.identity import data_keyring, wire_identity
+from till.app.legacy_sync import wire_dual_write
 from till.app.migration import wire_feature_flags
 from till.app.orders import wire_orders
 from till.app.payments import wire_payments
@@ -127,6 +128,7 @@ def create_app(
                 app, payment_settings, shared, stack, infra.till_redis_prefix
             )
             wire_orders(app, shared)
+            await wire_dual_write(app, infra, shared, stack)
             await wire_events(app, infra, shared, stack)
             await wire_feature_flags(
                 app, FeatureFlagSettings(), shared, stack, infra.till_redis_prefix

@@ -7,7 +7,7 @@ migration status document.
 context's own routes on the request (same process, same task — no HTTP hop),
 so the new side answers exactly as it does without the router."""
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -21,12 +21,12 @@ from till.migration.shell.adapters.openfeature_rollout import OpenFeatureRollout
 from till.migration.shell.adapters.postgres_legacy_customers import (
     PostgresLegacyCustomers,
 )
-from till.migration.shell.adapters.postgres_migration_progress import (
-    PostgresDualWriteStatus,
-    PostgresReconciliationLog,
+from till.migration.shell.adapters.postgres_legacy_reconciliations import (
+    PostgresLegacyReconciliations,
 )
 from till.migration.shell.adapters.postgres_shadow_log import SqlaShadowLog
 from till.migration.shell.http.strangler_routes import Strangler
+from till.migration.shell.orchestrators.dual_write import DualWriteStatus
 from till.migration.shell.orchestrators.legacy_side import LegacySide
 from till.migration.shell.orchestrators.migration_status import MigrationStatus
 from till.migration.shell.orchestrators.order_router import OrderRouter
@@ -76,6 +76,31 @@ def strangler_on(legacy: LegacySettings) -> bool:
     return bool(legacy.base_url)
 
 
+class _DualWriteProgress:
+    """The router's DualWriteStatus over the dual-write's own: None (unknown)
+    where the dual-write is off, so the status does not claim it caught up."""
+
+    def __init__(self, status: DualWriteStatus) -> None:
+        self.status = status
+
+    async def lag_seconds(self) -> float | None:
+        return await self.status.lag_seconds() if self.status.enabled else None
+
+    async def pending(self) -> int | None:
+        return await self.status.pending() if self.status.enabled else None
+
+
+class _LatestReconciliation:
+    """ReconciliationLog over the reconciliation runs `till legacy reconcile`
+    stores (`legacy_reconciliations`)."""
+
+    def __init__(self, runs: PostgresLegacyReconciliations) -> None:
+        self.runs = runs
+
+    async def last(self) -> Mapping[str, Any] | None:
+        return await self.runs.latest()
+
+
 async def wire_strangler(
     app: FastAPI,
     legacy: LegacySettings,
@@ -90,8 +115,8 @@ async def wire_strangler(
     router_on = strangler_on(legacy)
     app.state.migration_status = MigrationStatus(
         app.state.flag_snapshot,
-        PostgresDualWriteStatus(database, clock),
-        PostgresReconciliationLog(database),
+        _DualWriteProgress(app.state.dual_write_status),
+        _LatestReconciliation(app.state.legacy_reconciliations),
         shadow_log,
         clock,
         router_on=router_on,

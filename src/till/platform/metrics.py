@@ -1,6 +1,6 @@
 """Prometheus metrics shared by every context."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
     "till_http_requests_total", "HTTP requests", ["method", "route", "status"]
@@ -33,4 +33,19 @@ SHADOW_READS = Counter(
     "till_migration_shadow_reads_total",
     "Sampled legacy reads compared with the new store",
     ["route", "outcome"],
+)
+# The legacy dual-write (issue 5): seconds since the oldest order event not yet
+# written to legacy (0 when caught up), events waiting, orders parked (legacy
+# refused them; they need a look).
+LEGACY_SYNC_LAG = Gauge(
+    "till_legacy_dual_write_lag_seconds",
+    "Age of the oldest order event not yet written to the legacy tables",
+)
+LEGACY_SYNC_PENDING = Gauge(
+    "till_legacy_dual_write_pending_events",
+    "Order events not yet written to the legacy tables",
+)
+LEGACY_SYNC_PARKED = Gauge(
+    "till_legacy_dual_write_parked_orders",
+    "Orders the legacy tables refused (not retried until they change)",
 )

@@ -202,3 +202,16 @@ class FeatureFlagSettings(BaseSettings):
     # orders request). Changes reach the other processes at once over Redis;
     # without Redis (or while it is unreachable) within this many seconds.
     cache_seconds: float = Field(default=2.0, ge=0, le=60)
+
+
+class DualWriteSettings(BaseSettings):
+    """The legacy dual-write (`TILL_MIGRATION_*`, issue 5): order events of the
+    new service copied into the legacy MariaDB (LEGACY_DATABASE_URL) by the
+    processes that run the event consumers (TILL_WORKER_IN_PROCESS)."""
+
+    model_config = SettingsConfigDict(env_prefix="TILL_MIGRATION_", extra="ignore")
+
+    dual_write: bool = False
+    # Orders written per round; each is leased to one writer this long.
+    dual_write_batch: int = Field(default=50, ge=1, le=1000)
+    dual_write_lease_seconds: float = Field(default=120.0, gt=0)

