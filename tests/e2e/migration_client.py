@@ -1,0 +1,87 @@
+"""The shop's customers while the migration runs: each keeps creating orders
+through /v1/orders, reading them, listing its own and canceling every third
+(valid in every state it cancels from: pending_payment), until told to stop.
+Every answer that is not 2xx is a failure; nothing here provokes a 409."""
+
+import asyncio
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+
+ITEMS = [
+    {"sku": "MUG-1", "name": "Blue mug", "quantity": 2, "unit_amount": 1250},
+    {"sku": "TEA-9", "name": "Green tea", "quantity": 1, "unit_amount": 499},
+]
+
+
+@dataclass
+class Customer:
+    user_id: str
+    auth: dict[str, str]
+    orders: dict[str, str] = field(default_factory=dict)  # id → status it has
+
+
+@dataclass
+class ClientLog:
+    requests: int = 0
+    failures: list[str] = field(default_factory=list)
+    served_by: Counter[str] = field(default_factory=Counter)
+    by_action: Counter[str] = field(default_factory=Counter)
+
+    def record(self, action: str, response: httpx.Response) -> bool:
+        self.requests += 1
+        self.by_action[action] += 1
+        if not 200 <= response.status_code < 300:
+            self.failures.append(
+                f"{action} {response.request.url.path}: "
+                f"{response.status_code} {response.text[:300]}"
+            )
+            return False
+        self.served_by[f"{action}:{response.headers.get('till-served-by')}"] += 1
+        return True
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+async def _one_round(
+    http: httpx.AsyncClient, customer: Customer, log: ClientLog, n: int
+) -> None:
+    created = await http.post(
+        "/v1/orders",
+        json={"currency": "eur", "items": ITEMS},
+        headers=customer.auth | _key(),
+    )
+    if not log.record("create", created):
+        return
+    order = created.json()
+    order_id = order["id"]
+    customer.orders[order_id] = order["status"]
+    got = await http.get(f"/v1/orders/{order_id}", headers=customer.auth)
+    log.record("get", got)
+    listed = await http.get("/v1/orders", headers=customer.auth)
+    log.record("list", listed)
+    if n % 3 == 0:
+        canceled = await http.post(
+            f"/v1/orders/{order_id}/cancel", headers=customer.auth | _key()
+        )
+        if log.record("cancel", canceled):
+            customer.orders[order_id] = canceled.json()["status"]
+
+
+async def keep_shopping(
+    base_url: str, customers: list[Customer], stop: asyncio.Event, log: ClientLog
+) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
+
+        async def shop(customer: Customer) -> None:
+            n = 0
+            while not stop.is_set():
+                await _one_round(http, customer, log, n)
+                n += 1
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(*(shop(c) for c in customers))
