@@ -1,7 +1,9 @@
 """The shop's customers while the migration runs: each keeps creating orders
-through /v1/orders, reading them, listing its own and canceling every third
-(valid in every state it cancels from: pending_payment), until told to stop.
-Every answer that is not 2xx is a failure; nothing here provokes a 409."""
+through /v1/orders, reading them, listing its own, and every third round
+canceling an order it made six rounds before (still pending_payment, so the
+cancel is valid; old enough that the dual-write has usually copied it to
+legacy), until told to stop. Every answer that is not 2xx is a failure;
+nothing here provokes a 409."""
 
 import asyncio
 import uuid
@@ -14,6 +16,7 @@ ITEMS = [
     {"sku": "MUG-1", "name": "Blue mug", "quantity": 2, "unit_amount": 1250},
     {"sku": "TEA-9", "name": "Green tea", "quantity": 1, "unit_amount": 499},
 ]
+CANCEL_AFTER_ROUNDS = 6
 
 
 @dataclass
@@ -21,6 +24,7 @@ class Customer:
     user_id: str
     auth: dict[str, str]
     orders: dict[str, str] = field(default_factory=dict)  # id → status it has
+    made: list[str] = field(default_factory=list)  # ids in the order made
 
 
 @dataclass
@@ -60,16 +64,18 @@ async def _one_round(
     order = created.json()
     order_id = order["id"]
     customer.orders[order_id] = order["status"]
+    customer.made.append(order_id)
     got = await http.get(f"/v1/orders/{order_id}", headers=customer.auth)
     log.record("get", got)
     listed = await http.get("/v1/orders", headers=customer.auth)
     log.record("list", listed)
-    if n % 3 == 0:
+    if n % 3 == 0 and len(customer.made) > CANCEL_AFTER_ROUNDS:
+        older = customer.made[-1 - CANCEL_AFTER_ROUNDS]
         canceled = await http.post(
-            f"/v1/orders/{order_id}/cancel", headers=customer.auth | _key()
+            f"/v1/orders/{older}/cancel", headers=customer.auth | _key()
         )
         if log.record("cancel", canceled):
-            customer.orders[order_id] = canceled.json()["status"]
+            customer.orders[older] = canceled.json()["status"]
 
 
 async def keep_shopping(
