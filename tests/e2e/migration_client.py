@@ -2,8 +2,10 @@
 through /v1/orders, reading them, listing its own, and every third round
 canceling an order it made six rounds before (still pending_payment, so the
 cancel is valid; old enough that the dual-write has usually copied it to
-legacy), until told to stop. Every answer that is not 2xx is a failure;
-nothing here provokes a 409."""
+legacy), until told to stop. Another third of the orders the new service
+took are paid (sandbox card; paid when payment.completed arrives) and then
+fulfilled and shipped by an admin, each step only from the status it needs.
+Every answer that is not 2xx is a failure; nothing here provokes a 409."""
 
 import asyncio
 import uuid
@@ -25,6 +27,8 @@ class Customer:
     auth: dict[str, str]
     orders: dict[str, str] = field(default_factory=dict)  # id → status it has
     made: list[str] = field(default_factory=list)  # ids in the order made
+    payment_method: str = ""
+    shipping: list[str] = field(default_factory=list)  # paid for, not shipped
 
 
 @dataclass
@@ -51,8 +55,38 @@ def _key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
 
+NEXT_STEP = {"paid": "fulfill", "fulfilled": "ship"}
+
+
+async def _ship_one(
+    http: httpx.AsyncClient, customer: Customer, log: ClientLog, admin: dict
+) -> None:
+    """The admin moves the oldest paid-for order one step on, if its status
+    allows one (the payment's event may not have arrived yet)."""
+    if not customer.shipping:
+        return
+    order_id = customer.shipping[0]
+    got = await http.get(f"/v1/orders/{order_id}", headers=admin)
+    if not log.record("get", got):
+        return
+    status = got.json()["status"]
+    customer.orders[order_id] = status
+    if status == "shipped":
+        customer.shipping.pop(0)
+    elif status in NEXT_STEP:
+        moved = await http.post(
+            f"/v1/orders/{order_id}/{NEXT_STEP[status]}", headers=admin | _key()
+        )
+        if log.record(NEXT_STEP[status], moved):
+            customer.orders[order_id] = moved.json()["status"]
+
+
 async def _one_round(
-    http: httpx.AsyncClient, customer: Customer, log: ClientLog, n: int
+    http: httpx.AsyncClient,
+    customer: Customer,
+    log: ClientLog,
+    n: int,
+    admin: dict,
 ) -> None:
     created = await http.post(
         "/v1/orders",
@@ -69,6 +103,15 @@ async def _one_round(
     log.record("get", got)
     listed = await http.get("/v1/orders", headers=customer.auth)
     log.record("list", listed)
+    if n % 3 == 1 and created.headers.get("till-served-by") == "new":
+        paid = await http.post(
+            f"/v1/orders/{order_id}/pay",
+            json={"payment_method": customer.payment_method},
+            headers=customer.auth | _key(),
+        )
+        if log.record("pay", paid):
+            customer.shipping.append(order_id)
+    await _ship_one(http, customer, log, admin)
     if n % 3 == 0 and len(customer.made) > CANCEL_AFTER_ROUNDS:
         older = customer.made[-1 - CANCEL_AFTER_ROUNDS]
         canceled = await http.post(
@@ -79,14 +122,18 @@ async def _one_round(
 
 
 async def keep_shopping(
-    base_url: str, customers: list[Customer], stop: asyncio.Event, log: ClientLog
+    base_url: str,
+    customers: list[Customer],
+    admin: dict,
+    stop: asyncio.Event,
+    log: ClientLog,
 ) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
 
         async def shop(customer: Customer) -> None:
             n = 0
             while not stop.is_set():
-                await _one_round(http, customer, log, n)
+                await _one_round(http, customer, log, n, admin)
                 n += 1
                 await asyncio.sleep(0.05)
 

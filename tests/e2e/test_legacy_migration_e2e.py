@@ -23,6 +23,7 @@ from tests.e2e.migration_rig import (
 from tests.e2e.servers import new_user_token, running_till
 from tests.integration.legacy.server import LegacyDatabase, LegacyServer
 from till.migration.core.legacy_ids import legacy_id_in_order_id
+from till.migration.core.legacy_status import legacy_status_for
 from till.migration.core.order_routing import ROUTED_FLAGS
 
 SEEDED = 2_000
@@ -30,6 +31,12 @@ CUSTOMERS = 8
 LINKED = 3  # of them, known to legacy already (their history is backfilled)
 STEPS = (10, 50, 100)
 SECONDS_PER_STEP = 2.5
+CARD = {
+    "number": "4242424242424242",
+    "exp_month": 12,
+    "exp_year": 2031,
+    "cvc": "123",
+}  # pragma: allowlist secret
 REDIS_URL = os.environ.get("TILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
@@ -78,16 +85,38 @@ async def _caught_up(http: httpx.AsyncClient, admin: dict) -> dict:
     raise AssertionError(f"the dual-write never caught up: {status}")
 
 
+async def _settled(
+    http: httpx.AsyncClient, customers: list[Customer], log: ClientLog
+) -> None:
+    """Every order paid for has turned paid (its payment's event arrived),
+    so the client knows each order's last status before the dual-write is
+    awaited."""
+    for customer in customers:
+        for order_id in customer.shipping:
+            for _ in range(100):
+                got = await http.get(f"/v1/orders/{order_id}", headers=customer.auth)
+                assert log.record("get", got), log.failures
+                customer.orders[order_id] = got.json()["status"]
+                if got.json()["status"] != "pending_payment":
+                    break
+                await asyncio.sleep(0.1)
+            if customer.orders[order_id] == "pending_payment":  # say why
+                path = f"/v1/payments/{got.json()['payment_id']}"
+                payment = await http.get(path, headers=customer.auth)
+                raise AssertionError(f"{order_id} never paid: {payment.text}")
+
+
 async def _roll_out(url: str, admin: dict, customers: list[Customer]) -> ClientLog:
     log, stop = ClientLog(), asyncio.Event()
     async with httpx.AsyncClient(base_url=url, timeout=20) as http:
-        shopping = asyncio.create_task(keep_shopping(url, customers, stop, log))
+        shopping = asyncio.create_task(keep_shopping(url, customers, admin, stop, log))
         await asyncio.sleep(SECONDS_PER_STEP)  # at 0 %: legacy serves everyone
         for percentage in STEPS:
             await _set_flags(http, admin, percentage)
             await asyncio.sleep(SECONDS_PER_STEP)
         stop.set()
         await shopping
+        await _settled(http, customers, log)
         await _caught_up(http, admin)
     return log
 
@@ -99,7 +128,8 @@ def _legacy_serves_every_order(http: httpx.Client, customers: list[Customer]) ->
             got = http.get(f"/v1/orders/{order_id}", headers=customer.auth)
             assert got.status_code == 200, got.text
             assert got.headers["till-served-by"] == "legacy", order_id
-            assert got.json()["status"] == status, (order_id, got.json())
+            shown = got.json()["status"]  # legacy has no fulfilled, shipped
+            assert legacy_status_for(shown) == legacy_status_for(status), order_id
             served += 1
     return served
 
@@ -135,7 +165,12 @@ def test_the_whole_migration_loses_nothing_and_fails_no_request(till_env):
                     token = new_user_token(http, "shopper")
                     auth = {"Authorization": f"Bearer {token}"}
                     me = http.get("/v1/auth/me", headers=auth).json()
-                    customers.append(Customer(me["id"], auth))
+                    card = {"type": "card", "card": CARD}
+                    method = http.post("/v1/payment-methods", json=card, headers=auth)
+                    assert method.status_code == 201, method.text
+                    customers.append(
+                        Customer(me["id"], auth, payment_method=method.json()["id"])
+                    )
                 linked = {c.user_id: n + 1 for n, c in enumerate(customers[:LINKED])}
                 asyncio.run(link_customers(database_url, linked))
 
