@@ -114,6 +114,7 @@ class FakePayments:
     statuses: dict[str, str] = field(default_factory=dict)
     started: list[tuple[str, str, str, bool]] = field(default_factory=list)
     refunds: list[tuple[str, str, bool]] = field(default_factory=list)
+    ips: list[str | None] = field(default_factory=list)
 
     async def start_payment(
         self,
@@ -122,8 +123,10 @@ class FakePayments:
         payment_method: str,
         payment_id: str,
         resumed: bool,
+        ip: str | None = None,
     ) -> PaymentAttempt:
         self.started.append((order.id, payment_method, payment_id, resumed))
+        self.ips.append(ip)
         if self.error is not None:
             raise self.error
         failed = self.status == "failed"

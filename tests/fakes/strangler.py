@@ -9,19 +9,28 @@ from typing import Any
 
 from till.kernel.errors import NotFound
 from till.migration.core.legacy_compare import Difference
+from till.migration.core.order_routing import FlagAnswer
 from till.migration.core.router_ports import OrderObject, ShadowCount
 
 
 @dataclass
 class CustomerFlags:
-    """Flags on for the listed customers only; records what was asked."""
+    """Flags on for the listed customers only; records what was asked. A
+    flag in `split` is a partial rollout: off for the others by their bucket
+    (else off for everyone who is not listed)."""
 
     on: dict[str, set[str]] = field(default_factory=dict)
     asked: list[tuple[str, str]] = field(default_factory=list)
+    split: set[str] = field(default_factory=set)
 
     async def is_on(self, flag: str, targeting_key: str) -> bool:
         self.asked.append((flag, targeting_key))
         return targeting_key in self.on.get(flag, set())
+
+    async def answer(self, flag: str, targeting_key: str) -> FlagAnswer:
+        if await self.is_on(flag, targeting_key):
+            return FlagAnswer.ON
+        return FlagAnswer.OFF_BY_SPLIT if flag in self.split else FlagAnswer.OFF
 
 
 @dataclass

@@ -83,6 +83,7 @@ class PaymentsBridge:
         payment_method: str,
         payment_id: str,
         resumed: bool,
+        ip: str | None = None,
     ) -> PaymentAttempt:
         # The payer as payments knows them: the user themselves (so their own
         # payment method is required), or the service paying for the customer.
@@ -102,7 +103,7 @@ class PaymentsBridge:
         )
         scope = _scope(f"{order.id}:pay:{payment_id}", payment_id, resumed)
         try:
-            outcome = await self.commands.create_payment(payer, intent, scope)
+            outcome = await self.commands.create_payment(payer, intent, scope, ip)
         except GatewayUnavailable as error:
             raise PaymentsUnavailable(error.message) from error
         payment = outcome.result

@@ -63,6 +63,13 @@ async def test_paying_records_the_payment_before_asking_payments_for_it():
     assert [n.type for n in rig.store.outbox] == ["order.created"]  # internal
 
 
+async def test_paying_hands_the_clients_address_to_payments_for_fraud_screening():
+    rig = OrderRig()
+    order = await rig.order()
+    await rig.commands.pay_order(ALICE, order.id, "pm_1", scope("pay"), "203.0.113.9")
+    assert rig.payments.ips == ["203.0.113.9"]
+
+
 async def test_a_retried_payment_resumes_the_same_payment_without_recording_again():
     rig = OrderRig()
     order = await rig.order()

@@ -62,3 +62,21 @@ async def test_a_service_pays_for_the_customer_and_orders_refund_in_full():
     refunded = payments.store.payments[payment_id]
     assert refunded.status.value == "refunded"
     assert [r.id for r in refunded.refunds] == [refund_id]
+
+
+async def test_the_payers_address_reaches_fraud_screening():
+    # Without it every order payment looked like one unknown address: the
+    # operator's FRAUD_ALLOWLIST_IPS never applied and per-IP velocity rules
+    # (card testing) counted all customers together.
+    payments, bridge, order = await setup()
+    seen: list[str | None] = []
+    create = payments.commands.create_payment
+
+    async def spy(caller, intent, scope, ip=None):
+        seen.append(ip)
+        return await create(caller, intent, scope, ip)
+
+    payments.commands.create_payment = spy
+    card = await payments.card()
+    await bridge.start_payment(ALICE, order, card, new_id("pay"), False, "198.51.100.4")
+    assert seen == ["198.51.100.4"]

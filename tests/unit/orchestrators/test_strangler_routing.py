@@ -65,3 +65,12 @@ async def test_an_unknown_minted_id_is_left_to_the_new_service() -> None:
         Reason.UNKNOWN_ORDER,
         [],
     )
+
+
+async def test_a_minted_order_stays_new_when_its_customer_is_split_off() -> None:
+    router, flags, store = rig({READ_FLAG: {"usr_b"}})
+    flags.split.add(READ_FLAG)  # on for a share of customers, not usr_a
+    order_id = new_id("ord")
+    store.orders[order_id] = order_object(order_id, "usr_a", legacy_id=11)
+    route = await router.for_order(READ_FLAG, order_id)
+    assert (route.side, route.reason) == (Side.NEW, Reason.CREATED_BY_NEW)

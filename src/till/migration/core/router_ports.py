@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from till.migration.core.legacy_compare import Difference
+from till.migration.core.order_routing import FlagAnswer
 
 OrderObject = dict[str, Any]
 
@@ -15,6 +16,10 @@ class RolloutFlags(Protocol):
     """A route's flag for one customer (OpenFeature in production)."""
 
     async def is_on(self, flag: str, targeting_key: str) -> bool: ...
+
+    async def answer(self, flag: str, targeting_key: str) -> FlagAnswer:
+        """On, off by the customer's bucket (partial rollout), or off."""
+        ...
 
 
 class NewOrderSnapshots(Protocol):

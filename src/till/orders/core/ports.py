@@ -64,10 +64,12 @@ class PaymentsPort(Protocol):
         payment_method: str,
         payment_id: str,
         resumed: bool,
+        ip: str | None = None,
     ) -> PaymentAttempt:
         """Create and confirm payment `payment_id` for the order's total, for
         its customer, `metadata.order_id` = the order. `resumed`: a retry of an
-        attempt that may have got that far (never charges twice). Raises
+        attempt that may have got that far (never charges twice). `ip`: the
+        client's address, for fraud screening. Raises
         `PaymentsUnavailable` when a retry later should finish it."""
 
     async def refund_payment(
@@ -90,6 +92,7 @@ class OrderCommandPort(Protocol):
         order_id: str,
         payment_method: str,
         idempotency: IdempotencyScope,
+        ip: str | None = None,
     ) -> CommandOutcome: ...
 
     async def cancel_order(

@@ -5,6 +5,7 @@ id."""
 
 from till.migration.core.access import Caller
 from till.migration.core.order_routing import (
+    FlagAnswer,
     KnownOrder,
     Reason,
     Route,
@@ -38,10 +39,10 @@ class OrderRouter:
             return _counted(flag, Route(Side.LEGACY, Reason.LEGACY_CREATED, legacy_id))
         found = await self.orders.snapshot(order_id)
         if found is None:
-            return _counted(flag, route_known_order(None, False))
+            return _counted(flag, route_known_order(None, FlagAnswer.OFF))
         known = KnownOrder(str(found.get("customer_id")), found.get("legacy_id"))
-        on = await self.flags.is_on(flag, known.customer_id)
-        return _counted(flag, route_known_order(known, on))
+        answer = await self.flags.answer(flag, known.customer_id)
+        return _counted(flag, route_known_order(known, answer))
 
 
 def _counted(flag: str, route: Route) -> Route:

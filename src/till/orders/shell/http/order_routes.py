@@ -14,6 +14,7 @@ from till.orders.core.models import Order
 from till.orders.core.views import order_view
 from till.orders.shell.http.dependencies import Commands, CurrentCaller, Idempotency
 from till.orders.shell.http.schemas import OrderOut, OrderRequest, PayRequest
+from till.platform.client_address import client_ip
 from till.platform.idempotent_http import json_response, run_idempotent
 
 router = APIRouter(tags=["orders"])
@@ -82,7 +83,9 @@ async def pay_order(
         keys,
         "pay",
         _ok,
-        lambda scope: orders.pay_order(caller, order_id, body.payment_method, scope),
+        lambda scope: orders.pay_order(
+            caller, order_id, body.payment_method, scope, client_ip(request)
+        ),
         RESUMABLE,
     )
 

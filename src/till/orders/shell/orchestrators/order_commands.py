@@ -50,6 +50,7 @@ class OrderCommands:
         order_id: str,
         payment_method: str,
         idempotency: IdempotencyScope,
+        ip: str | None = None,
     ) -> CommandOutcome:
         """Rules: owner or service; awaiting payment, no payment in flight; the
         payment is the order's total for its customer. The order turns paid
@@ -67,7 +68,7 @@ class OrderCommands:
             order = after
         try:
             attempt = await self.payments.start_payment(
-                caller, order, payment_method, payment_id, idempotency.resumed
+                caller, order, payment_method, payment_id, idempotency.resumed, ip
             )
         except PaymentsUnavailable:
             raise  # the lease is released: a retry resumes this payment
