@@ -41,7 +41,7 @@ async def _paid(client) -> dict:
     )
 
 
-async def _until(check, client, seconds=8.0):
+async def _until(check, client, seconds=20.0):
     deadline = asyncio.get_running_loop().time() + seconds
     while not await check():
         assert asyncio.get_running_loop().time() < deadline
