@@ -268,6 +268,24 @@ def legacy_backfill(
     backfill_command(_database_url(), batch_size, concurrency, restart)
 
 
+@legacy_app.command("link-customer")
+def legacy_link_customer(
+    customer_id: Annotated[str, typer.Argument(help="till customer id (usr_…)")],
+    legacy_customer_id: Annotated[int, typer.Argument(min=1)],
+) -> None:
+    """Map a till customer to their legacy customer id (run before the
+    backfill); idempotent, refused when either is mapped otherwise."""
+    from till.app.legacy_tools import link_customer
+    from till.kernel.errors import Conflict
+
+    try:
+        asyncio.run(link_customer(_database_url(), customer_id, legacy_customer_id))
+    except Conflict as refused:
+        typer.echo(f"refused: {refused.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"linked {customer_id} to legacy customer {legacy_customer_id}")
+
+
 @legacy_app.command("reconcile")
 def legacy_reconcile(
     repair: Annotated[

@@ -119,3 +119,20 @@ async def reconcile_legacy(
             page=page,
         )
         return await reconciliation.run(repair, on_page)
+
+
+async def link_customer(
+    database_url: str, customer_id: str, legacy_customer_id: int
+) -> None:
+    """Record that a till customer is a legacy customer (before the backfill,
+    so their history lands on their account instead of `lgc_N`). Raises
+    Conflict when either side is mapped otherwise."""
+    infra = InfraSettings(
+        database_url=database_url,
+        till_outbox_relay=False,
+        till_worker_in_process=False,
+        till_scheduler_in_process=False,
+    )
+    app = create_app(infra, AuthSettings())
+    async with app.router.lifespan_context(app):
+        await app.state.legacy_customers.link(customer_id, legacy_customer_id)
