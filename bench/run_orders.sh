@@ -26,8 +26,8 @@
 # legacy on +1), BENCH_DURATION (20), BENCH_WARMUP (3), BENCH_USERS (20),
 # BENCH_CONCURRENCY (64), ORDER_RATE (200), BENCH_SEED (10000; 0 = no history,
 # no backfill), BENCH_QUIET (wait for the machine to be below this % busy
-# before each run), BENCH_ONLY (comma list of migration,open,closed),
-# BENCH_RESULTS (JSON lines file; default a kept temp file), TILL.
+# before each run, at most BENCH_QUIET_MAX_WAIT s, default 300), BENCH_ONLY
+# (comma list of migration,open,closed), BENCH_RESULTS (JSON lines file; default a kept temp file), TILL.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -88,9 +88,21 @@ stop() {
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
 }
+stop_orphan() {  # not our child: no `wait`
+    kill -TERM "$1" 2>/dev/null || return 0
+    for _ in $(seq 1 25); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    kill -KILL "$1" 2>/dev/null || true
+}
 cleanup() {
     local status=$?
+    # php -S leaves its workers running when the parent gets SIGTERM.
+    local php_children=""
+    [ -n "$legacy_pid" ] && php_children=$(pgrep -P "$legacy_pid" || true)
     stop "$legacy_pid"
+    for child in $php_children; do stop_orphan "$child"; done
     stop "$server_pid"
     "${psql_admin[@]}" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true
     php "$legacy_dir/database/migrate.php" --drop >/dev/null 2>&1 || true
@@ -163,7 +175,8 @@ open=(--scenario create --rate "${ORDER_RATE:-200}")
 guard=$((duration + warmup + 240))
 bench() {
     if [ -n "${BENCH_QUIET:-}" ]; then
-        "$python" bench/payments_cpu.py --wait-quiet "$BENCH_QUIET" --max-wait 300
+        "$python" bench/payments_cpu.py --wait-quiet "$BENCH_QUIET" \
+            --max-wait "${BENCH_QUIET_MAX_WAIT:-300}"
     fi
     timeout "$guard" "$python" bench/orders.py "${common[@]}" "$@" >>"$results"
 }
