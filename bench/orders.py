@@ -138,7 +138,9 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-    parser.add_argument("--scenario", choices=("create", "create-closed"), required=True)
+    parser.add_argument(
+        "--scenario", choices=("create", "create-closed"), required=True
+    )
     parser.add_argument("--target", choices=("till", "legacy"), default="till")
     parser.add_argument("--legacy-token", default=os.environ.get("LEGACY_API_TOKEN"))
     parser.add_argument("--users", type=int, default=20)
