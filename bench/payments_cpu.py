@@ -1,5 +1,6 @@
 """Who used the CPU during a run: the server tree, PostgreSQL (this bench's
-database and the shared background processes), Redis, the load generator, and
+database and the shared background processes), Redis, MariaDB (the whole
+server: the legacy bench), the load generator, and
 everything else ("other": a neighbour's test suite and its databases, say).
 
 The machine is shared, so a slow run may be a busy machine rather than a slow
@@ -28,7 +29,7 @@ from procstat import process_tree
 
 _PROC = Path("/proc")
 _TICK = os.sysconf("SC_CLK_TCK")
-CATEGORIES = ("server", "postgres", "pg_exited", "redis", "client")
+CATEGORIES = ("server", "postgres", "pg_exited", "redis", "mariadb", "client")
 
 
 def _machine_busy_s() -> float:
@@ -115,6 +116,8 @@ def snapshot(server_pids: list[int], database: str = "") -> CpuSnapshot:
             per_pid[pid] = ("postgres", cpu)
         elif comm.startswith("redis"):
             per_pid[pid] = ("redis", cpu)
+        elif comm.startswith(("mariadbd", "mysqld")):  # shared: any database on it
+            per_pid[pid] = ("mariadb", cpu)
     per_pid[0] = ("pg_exited", _postmaster_children_s())
     return CpuSnapshot(wall, machine, per_pid)
 
@@ -136,7 +139,8 @@ def render(cpu: dict[str, float]) -> str:
     return (
         f"cpu       server {cpu['server']:.0f}%  postgres {cpu['postgres']:.0f}%"
         f" (+{cpu['pg_exited']:.0f}% exited backends)  redis {cpu['redis']:.0f}%"
-        f"  client {cpu['client']:.0f}%"
+        + (f"  mariadb {cpu['mariadb']:.0f}%" if cpu.get("mariadb") else "")
+        + f"  client {cpu['client']:.0f}%"
         f"  other {cpu['other']:.0f}%  (machine {cpu['machine']:.0f}% of"
         f" {os.cpu_count() or 0}00%)"
     )
