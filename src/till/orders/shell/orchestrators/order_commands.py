@@ -4,12 +4,19 @@ PaymentsPort): the intent is recorded first (the payment or refund id on the
 order), then payments is asked under that id, so a retry resumes the same
 payment or refund and never charges or refunds twice."""
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from till.kernel.clock import Clock
 from till.kernel.errors import DomainError, NotFound
 from till.kernel.idempotency import IdempotencyScope
 from till.orders.core.access import Caller, require_may, require_scope, require_visible
 from till.orders.core.commands import CommandOutcome, NewOrder
-from till.orders.core.errors import PaymentDeclined, PaymentsUnavailable
+from till.orders.core.errors import (
+    PaymentDeclined,
+    PaymentsUnavailable,
+    StreamConflict,
+)
 from till.orders.core.models import MOVES, Order
 from till.orders.core.ports import OrdersUnitPort, PaymentsPort
 from till.orders.core.use_cases.create_order import open_order
@@ -57,15 +64,24 @@ class OrderCommands:
         when `payment.completed` arrives; a payment declined at once → 402 and
         the order may be paid again."""
         unit = self.units()
-        order = await self._visible(unit, caller, order_id, "pay")
-        payment_id, now = idempotency.resource_id, self.clock.now()
-        if order.total == 0:
-            after, events = order.pay_nothing(now)
-            return await finish(unit, order.version, after, events, idempotency)
-        if order.payment_id != payment_id:  # else: a retry got past this
-            after, events = order.start_payment(payment_id, now)
-            await record(unit, order.version, after, events)
-            order = after
+        payment_id = idempotency.resource_id
+
+        async def start() -> Order | CommandOutcome:
+            order = await self._visible(unit, caller, order_id, "pay")
+            now = self.clock.now()
+            if order.total == 0:
+                after, events = order.pay_nothing(now)
+                return await finish(unit, order.version, after, events, idempotency)
+            if order.payment_id != payment_id:  # else: a retry got past this
+                after, events = order.start_payment(payment_id, now)
+                await record(unit, order.version, after, events)
+                return after
+            return order
+
+        started = await _retrying(start)
+        if isinstance(started, CommandOutcome):
+            return started
+        order = started
         try:
             attempt = await self.payments.start_payment(
                 caller, order, payment_method, payment_id, idempotency.resumed, ip
@@ -79,8 +95,7 @@ class OrderCommands:
             code = attempt.failure_code or "card_declined"
             await self._failed(order.id, payment_id, code)
             raise PaymentDeclined(code, attempt.failure_message)
-        latest = await unit.load(order.id) or order
-        return await finish(unit, latest.version, latest, [], idempotency)
+        return await _answer(unit, order, idempotency)
 
     async def _failed(self, order_id: str, payment_id: str, code: str) -> None:
         now = self.clock.now()
@@ -94,19 +109,26 @@ class OrderCommands:
         """Rules: the owner or staff; awaiting payment or paid (else 409). A
         paid order's payment is refunded in full (refund id = this request's)."""
         unit = self.units()
-        order = await self._visible(unit, caller, order_id, "cancel")
         refund_id = idempotency.resource_id
-        if order.refund_id != refund_id:  # else: a retry got past this
-            after, events = order.cancel(self.clock.now(), refund_id)
-            if after.refund_id is None:  # nothing to give back
-                return await finish(unit, order.version, after, events, idempotency)
-            await record(unit, order.version, after, events)
-            order = after
-        if order.payment_id is not None:
+
+        async def cancel() -> Order | CommandOutcome:
+            order = await self._visible(unit, caller, order_id, "cancel")
+            if order.refund_id != refund_id:  # else: a retry got past this
+                after, events = order.cancel(self.clock.now(), refund_id)
+                if after.refund_id is None:  # nothing to give back
+                    return await finish(unit, order.version, after, events, idempotency)
+                await record(unit, order.version, after, events)
+                return after
+            return order
+
+        canceled = await _retrying(cancel)
+        if isinstance(canceled, CommandOutcome):
+            return canceled
+        if canceled.payment_id is not None:
             await self.payments.refund_payment(
-                order.payment_id, refund_id, idempotency.resumed
+                canceled.payment_id, refund_id, idempotency.resumed
             )
-        return await finish(unit, order.version, order, [], idempotency)
+        return await _answer(unit, canceled, idempotency)
 
     async def move_order(
         self,
@@ -120,9 +142,13 @@ class OrderCommands:
         if action not in MOVES:
             raise NotFound(f"no such action {action!r}")
         unit = self.units()
-        order = await self._visible(unit, caller, order_id, action)
-        after, events = order.move(action, self.clock.now())
-        return await finish(unit, order.version, after, events, idempotency)
+
+        async def move() -> CommandOutcome:
+            order = await self._visible(unit, caller, order_id, action)
+            after, events = order.move(action, self.clock.now())
+            return await finish(unit, order.version, after, events, idempotency)
+
+        return await _retrying(move)
 
     async def _visible(
         self, unit: OrdersUnitPort, caller: Caller, order_id: str, action: str
@@ -134,3 +160,33 @@ class OrderCommands:
         require_visible(caller, order.customer_id)
         require_may(caller, order.customer_id, action)
         return order
+
+
+ATTEMPTS = 5
+T = TypeVar("T")
+
+
+async def _retrying(step: Callable[[], Awaitable[T]]) -> T:
+    """Run a step that loads, decides and records, again on a fresh load when
+    another writer appended first (the payment's outcome, the dual-write's
+    legacy link): the client never sees a conflict it did not cause. Only
+    steps with nothing outside the order before their record are retried."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return await step()
+        except StreamConflict:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _answer(
+    unit: OrdersUnitPort, order: Order, idempotency: IdempotencyScope
+) -> CommandOutcome:
+    """Store the answer (the order as it is now) with the idempotency record."""
+
+    async def latest() -> CommandOutcome:
+        current = await unit.load(order.id) or order
+        return await finish(unit, current.version, current, [], idempotency)
+
+    return await _retrying(latest)
