@@ -4,8 +4,8 @@ answer with the response it stored in its own transaction. Stored: success,
 and domain errors after the key was reserved (404, 409 `invalid_state`, 402).
 Forgotten: 422 validation errors (a corrected body may reuse the key).
 Released (a retry resumes the same resource): the `resumable` errors (a
-dependency unavailable) and anything unexpected. The payments context has the
-same rules in its own module (its gateway errors)."""
+dependency unavailable) and anything unexpected. Payments wraps it with its
+gateway errors as the resumable ones (payments/shell/http/idempotent.py)."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
