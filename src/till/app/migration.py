@@ -4,15 +4,13 @@ identity who the caller is (migration never imports identity)."""
 
 import secrets
 from contextlib import AsyncExitStack
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from openfeature import api as openfeature
 from openfeature.provider.no_op_provider import NoOpProvider
 
-from till.identity.core.ports import IdentityQueryPort
-from till.kernel.clock import Clock
+from till.app.callers import IdentityCallers
 from till.migration.core.access import Caller
 from till.migration.core.ports import FlagAnnouncer
 from till.migration.shell.adapters.openfeature_provider import TillFlagProvider
@@ -24,27 +22,6 @@ from till.platform.settings import FeatureFlagSettings
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
-
-
-class IdentityMigrationCallers:
-    """MigrationCallerPort over identity's driving port (in process)."""
-
-    def __init__(
-        self, identity: IdentityQueryPort, clock: Clock, mfa_max_age_seconds: int
-    ) -> None:
-        self.identity = identity
-        self.clock = clock
-        self.mfa_max_age = timedelta(seconds=mfa_max_age_seconds)
-
-    async def caller_for(self, token: str) -> Caller:
-        principal = await self.identity.authenticate(token)
-        return Caller(
-            kind=principal.kind,
-            id=principal.id,
-            admin="admin" in principal.roles,
-            recent_mfa=principal.has_recent_mfa(self.clock.now(), self.mfa_max_age),
-            scopes=principal.scopes,
-        )
 
 
 async def wire_feature_flags(
@@ -68,8 +45,11 @@ async def wire_feature_flags(
     await cache.reload()
     app.state.feature_flags = FeatureFlags(store, cache, announcer, shared.clock)
     app.state.flag_snapshot = cache
-    app.state.migration_callers = IdentityMigrationCallers(
-        app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
+    app.state.migration_callers = IdentityCallers(
+        app.state.identity_queries,
+        shared.clock,
+        app.state.mfa_max_age_seconds,
+        lambda kind, id_, admin, mfa, scopes: Caller(kind, id_, admin, mfa, scopes),
     )
     # OpenFeature's registry is process-wide: each app binds its provider to a
     # domain of its own, so apps sharing a process (tests) never swap flags.

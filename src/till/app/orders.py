@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from till.identity.core.ports import IdentityQueryPort
+from till.app.callers import IdentityCallers
 from till.kernel.errors import NotFound
 from till.kernel.idempotency import IdempotencyScope, StoredResponse
 from till.kernel.money import Money
@@ -45,22 +45,6 @@ ORDERS_SERVICE = payments_access.Caller(
     scopes=frozenset({"payments:read", "payments:write", "refunds:write"}),
 )
 _NO_BODY = StoredResponse(200, "", b"")
-
-
-class IdentityOrderCallers:
-    """OrderCallerPort over identity's driving port (in process)."""
-
-    def __init__(self, identity: IdentityQueryPort) -> None:
-        self.identity = identity
-
-    async def caller_for(self, token: str) -> Caller:
-        principal = await self.identity.authenticate(token)
-        return Caller(
-            kind=principal.kind,
-            id=principal.id,
-            admin="admin" in principal.roles,
-            scopes=principal.scopes,
-        )
 
 
 def _scope(key: str, resource_id: str, resumed: bool) -> IdempotencyScope:
@@ -147,7 +131,12 @@ def wire_orders(app: FastAPI, shared: "SharedInfra") -> None:
 
     reads = SqlaOrderReads(database)
     payments = PaymentsBridge(app.state.payment_commands, app.state.payment_queries)
-    app.state.order_callers = IdentityOrderCallers(app.state.identity_queries)
+    app.state.order_callers = IdentityCallers(
+        app.state.identity_queries,
+        shared.clock,
+        app.state.mfa_max_age_seconds,
+        lambda kind, id_, admin, _mfa, scopes: Caller(kind, id_, admin, scopes),
+    )
     app.state.order_commands = OrderCommands(unit, payments, shared.clock)
     app.state.order_queries = OrderQueries(reads)
     app.state.order_imports = OrderImports(unit, reads, shared.clock)

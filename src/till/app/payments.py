@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import structlog
 from fastapi import FastAPI
 
+from till.app.callers import IdentityCallers
 from till.app.fraud import fraud_screening
-from till.identity.core.ports import IdentityQueryPort
 from till.kernel.clock import Clock, SystemClock
 from till.payments.core.access import Caller
 from till.payments.core.breaker import BreakerPolicy
@@ -72,27 +72,6 @@ if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
 SANDBOX_FLUSH_SECONDS = 1.0
-
-
-class IdentityCallers:
-    """PaymentCallerPort over identity's driving port (in process)."""
-
-    def __init__(
-        self, identity: IdentityQueryPort, clock: Clock, mfa_max_age_seconds: int
-    ) -> None:
-        self.identity = identity
-        self.clock = clock
-        self.mfa_max_age = timedelta(seconds=mfa_max_age_seconds)
-
-    async def caller_for(self, token: str) -> Caller:
-        principal = await self.identity.authenticate(token)
-        return Caller(
-            kind=principal.kind,
-            id=principal.id,
-            admin="admin" in principal.roles,
-            recent_mfa=principal.has_recent_mfa(self.clock.now(), self.mfa_max_age),
-            scopes=principal.scopes,
-        )
 
 
 def payment_gateway(
@@ -198,7 +177,10 @@ async def wire_payments(
         settings.webhook_allow_private_urls,
     )
     app.state.payment_callers = IdentityCallers(
-        app.state.identity_queries, shared.clock, app.state.mfa_max_age_seconds
+        app.state.identity_queries,
+        shared.clock,
+        app.state.mfa_max_age_seconds,
+        lambda kind, id_, admin, mfa, scopes: Caller(kind, id_, admin, mfa, scopes),
     )
 
     commands: PaymentCommands = app.state.payment_commands
