@@ -78,6 +78,10 @@ class TracingSettings(BaseSettings):
     # The collector's base URL (`/v1/traces` is added), or the full traces URL.
     otel_exporter_otlp_endpoint: str | None = None
     otel_exporter_otlp_traces_endpoint: str | None = None
+    # OTLP over HTTP (protobuf) only, checked when tracing is on: grpc would
+    # need grpcio in the image.
+    otel_exporter_otlp_protocol: str = "http/protobuf"
+    otel_exporter_otlp_traces_protocol: str | None = None
     otel_traces_sampler: str = "parentbased_always_on"
     otel_traces_sampler_arg: float = Field(default=1.0, ge=0, le=1)
 
@@ -108,6 +112,13 @@ class TracingSettings(BaseSettings):
             )
             return "otlp" if named == "otlp" or endpoint else None
         return "console" if named == "console" else None
+
+    @property
+    def otlp_protocol(self) -> str:
+        chosen = (
+            self.otel_exporter_otlp_traces_protocol or self.otel_exporter_otlp_protocol
+        )
+        return chosen.strip().lower()
 
     @property
     def traces_url(self) -> str:

@@ -115,6 +115,10 @@ class QueryRedaction(SpanProcessor):
 def exporter_for(settings: TracingSettings) -> SpanExporter:
     if settings.exporter == "console":
         return ConsoleSpanExporter(service_name=settings.otel_service_name)
+    if settings.otlp_protocol != "http/protobuf":
+        raise ValueError(
+            f"OTLP protocol {settings.otlp_protocol!r}: till exports http/protobuf only"
+        )
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
         OTLPSpanExporter,
     )
