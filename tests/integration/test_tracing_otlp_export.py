@@ -1,6 +1,8 @@
-"""With OTEL_EXPORTER_OTLP_ENDPOINT set, spans leave over OTLP/HTTP: a local
-collector stand-in receives POST /v1/traces with the server span of a
-request, under the configured service name."""
+"""Tracing as the composition root wires it. Without OTEL_* settings it is
+off: no provider, and FastAPI's per-request hook finds nothing to do. With
+OTEL_EXPORTER_OTLP_ENDPOINT set, spans leave over OTLP/HTTP: a local collector
+stand-in receives POST /v1/traces with the server span of a request, under
+the configured service name."""
 
 import threading
 from collections.abc import Iterator
@@ -14,6 +16,16 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from till.app import create_app
 from till.platform.settings import TracingSettings
+
+
+def test_without_otel_settings_no_tracing_is_wired(
+    infra, auth_settings, payment_settings, monkeypatch
+):
+    for name in TracingSettings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    app = create_app(infra, auth_settings, payment_settings)
+    assert app.state.tracer_provider is None
+    assert app._native_telemetry.enabled() is False  # no per-request lookups
 
 
 @contextmanager

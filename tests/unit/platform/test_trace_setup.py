@@ -13,9 +13,8 @@ from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags
 from pydantic import ValidationError
 
-from till.app import create_app
 from till.platform import tracing
-from till.platform.settings import InfraSettings, TracingSettings
+from till.platform.settings import TracingSettings
 from till.platform.tracing_setup import (
     NoOrphanQueries,
     QueryRedaction,
@@ -26,22 +25,11 @@ from till.platform.tracing_setup import (
     started,
 )
 
-OTEL_VARIABLES = (
-    "OTEL_SDK_DISABLED",
-    "OTEL_TRACES_EXPORTER",
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-    "OTEL_TRACES_SAMPLER",
-    "OTEL_TRACES_SAMPLER_ARG",
-    "OTEL_EXPORTER_OTLP_PROTOCOL",
-    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-)
-
 
 @pytest.fixture
 def no_otel_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in OTEL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    for name in TracingSettings.model_fields:  # the OTEL_* variables
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 def _instrumented() -> bool:
@@ -97,6 +85,16 @@ def test_an_unknown_exporter_or_sampler_stops_start_up(setting):
         TracingSettings(**setting)
 
 
+def test_the_console_exporter_serves_a_quick_local_look():
+    provider = provider_for(TracingSettings(otel_traces_exporter="console"))
+    assert provider is not None
+    try:
+        assert "NoOrphanQueries" in provider.sampler.get_description()
+        assert provider.resource.attributes["service.name"] == "till"
+    finally:
+        provider.shutdown()
+
+
 def test_otlp_over_grpc_is_refused_when_tracing_is_on(no_otel_env):
     grpc = {"otel_exporter_otlp_traces_protocol": "grpc"}
     assert provider_for(TracingSettings(**grpc)) is None  # off: no matter
@@ -106,11 +104,13 @@ def test_otlp_over_grpc_is_refused_when_tracing_is_on(no_otel_env):
         )
 
 
-def test_disabled_means_no_instrumentation_and_no_fastapi_hook(no_otel_env):
-    app = create_app(InfraSettings(database_url="postgresql://till@127.0.0.1/none"))
-    assert app.state.tracer_provider is None
-    assert app._native_telemetry.enabled() is False  # no per-request lookups
-    assert fastapi_telemetry(None)["tracing"] is False
+def test_off_fastapi_is_told_there_is_nothing_to_record():
+    config = fastapi_telemetry(None)
+    assert (config["tracing"], config["metrics"], config["logs"]) == (
+        False,
+        False,
+        False,
+    )
 
 
 async def test_started_without_a_provider_installs_nothing():
