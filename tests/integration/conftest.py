@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from till.app import create_app
 from till.platform.settings import AuthSettings, InfraSettings, PaymentSettings
@@ -43,10 +44,22 @@ def payment_settings() -> PaymentSettings:
 
 
 @pytest.fixture
+def span_exporter() -> SpanExporter | None:
+    """None: tracing as the environment says (off); a test that looks at spans
+    gives an in-memory exporter."""
+    return None
+
+
+@pytest.fixture
 async def client(
-    infra: InfraSettings, auth_settings: AuthSettings, payment_settings: PaymentSettings
+    infra: InfraSettings,
+    auth_settings: AuthSettings,
+    payment_settings: PaymentSettings,
+    span_exporter: SpanExporter | None,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(infra, auth_settings, payment_settings)
+    app = create_app(
+        infra, auth_settings, payment_settings, span_exporter=span_exporter
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
         async with httpx.AsyncClient(

@@ -4,11 +4,18 @@ dead-letter queue and its replay, and the inbox that makes them idempotent."""
 import asyncio
 import os
 import uuid
+from dataclasses import replace
 
 import aio_pika
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+    InMemorySpanExporter,
+)
 
 from till.kernel.clock import SystemClock
+from till.platform import tracing
 from till.platform.database import Database
 from till.platform.event_bus import OutboundEvent, RabbitPublisher
 from till.platform.postgres_inbox import Inbox
@@ -16,6 +23,7 @@ from till.platform.rabbit_worker import Consumer, RabbitWorker
 from till.platform.settings import async_database_url
 
 RABBIT = os.environ.get("TILL_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/")
+PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 @pytest.fixture
@@ -124,3 +132,33 @@ async def test_the_inbox_handles_an_event_once_however_often_it_comes(
         assert handled == [event.event_id]
     finally:
         await database.close()
+
+
+async def test_a_retried_message_keeps_the_trace_it_was_published_in(rig):
+    publisher, worker = rig
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    attempts: list[int] = []
+
+    async def flaky(delivery):
+        attempts.append(delivery.attempt)
+        if delivery.attempt < 2:
+            raise RuntimeError("the receiver is down")
+
+    tracing.activate(provider.get_tracer("test"))
+    try:
+        running = worker(Consumer("traced", ["#"], flaky, backoff=lambda a: 0.05))
+        await running.start()
+        event = replace(_event(), headers={"traceparent": PARENT})
+        await publisher.publish([event])
+        await _until(lambda: attempts == [1, 2])
+        await _until(lambda: len(exporter.get_finished_spans()) == 2)
+    finally:
+        tracing.deactivate()
+    failed, handled = exporter.get_finished_spans()
+    for span in (failed, handled):
+        assert f"{span.context.trace_id:032x}" == PARENT.split("-")[1]
+        assert f"{span.parent.span_id:016x}" == PARENT.split("-")[2]
+    assert failed.attributes["error.type"] == "RuntimeError"
+    assert "error.type" not in handled.attributes

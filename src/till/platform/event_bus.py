@@ -4,12 +4,14 @@ the embedded default. `publish` returns only once the event is safe (the
 broker confirmed it, or every in-process handler ran)."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import aio_pika
 import structlog
+
+from till.platform import tracing
 
 log = structlog.get_logger("till.events")
 EXCHANGE = "till.events"
@@ -20,9 +22,14 @@ class OutboundEvent:
     event_id: str
     type: str
     body: bytes  # the JSON payload: {id, type, created_at, data}
+    # W3C trace context (traceparent, tracestate) of the publishing span, or
+    # empty: message headers on RabbitMQ, the consumer span's parent in-process.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class EventPublisher(Protocol):
+    system: str  # where it publishes, for the publish spans: rabbitmq, in-process
+
     async def publish(self, events: list[OutboundEvent]) -> None:
         """Raises when any event may not have been taken (nothing is marked)."""
 
@@ -33,6 +40,8 @@ Handler = Callable[[OutboundEvent], Awaitable[None]]
 class InProcessBus:
     """The embedded default: handlers in this process, by event type ("*": all)."""
 
+    system = "in-process"
+
     def __init__(self) -> None:
         self.handlers: dict[str, list[Handler]] = {}
 
@@ -41,15 +50,20 @@ class InProcessBus:
 
     async def publish(self, events: list[OutboundEvent]) -> None:
         for event in events:
-            for handler in (
-                *self.handlers.get(event.type, ()),
-                *self.handlers.get("*", ()),
+            with tracing.consumer_span(
+                event.type, event.event_id, event.headers, "in-process"
             ):
-                await handler(event)
+                for handler in (
+                    *self.handlers.get(event.type, ()),
+                    *self.handlers.get("*", ()),
+                ):
+                    await handler(event)
 
 
 class RabbitPublisher:
     """One robust connection and a confirming channel; reconnects by itself."""
+
+    system = "rabbitmq"
 
     def __init__(
         self,
@@ -94,6 +108,7 @@ class RabbitPublisher:
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                     message_id=event.event_id,
                     type=event.type,
+                    headers=dict(event.headers) or None,
                 ),
                 routing_key=event.type,
                 timeout=self.timeout,

@@ -4,7 +4,11 @@ only after the publisher confirmed them. Rows are claimed with
 once without publishing a row twice in normal operation; consumers are
 idempotent anyway (event ids). When publishing fails the transaction rolls
 back: the rows stay unpublished and are tried again after a back-off, so a
-broker outage delays events and never loses them."""
+broker outage delays events and never loses them.
+
+Each row keeps the trace context of the command that wrote it; with tracing
+on, a publish span continues that trace and its context travels on in the
+message headers (with tracing off here, the stored context travels on as is)."""
 
 import asyncio
 import contextlib
@@ -12,12 +16,14 @@ import contextlib
 import structlog
 from sqlalchemy import text
 
+from till.platform import tracing
 from till.platform.database import Database
 from till.platform.event_bus import EventPublisher, OutboundEvent
 
 log = structlog.get_logger("till.outbox")
 _CLAIM = text(
-    "SELECT seq, event_id, type, payload::text AS payload FROM outbox "
+    "SELECT seq, event_id, type, payload::text AS payload, "
+    "trace_context::text AS trace_context FROM outbox "
     "WHERE published_at IS NULL ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED"
 )
 _MARK = text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)")
@@ -49,9 +55,17 @@ class OutboxRelay:
             rows = (await conn.execute(_CLAIM, {"batch": self.batch})).all()
             if not rows:
                 return 0
-            await self.publisher.publish(
-                [OutboundEvent(r.event_id, r.type, r.payload.encode()) for r in rows]
-            )
+            messages = [
+                (r.event_id, r.type, tracing.stored_trace_context(r.trace_context))
+                for r in rows
+            ]
+            with tracing.producer_spans(self.publisher.system, messages) as headers:
+                await self.publisher.publish(
+                    [
+                        OutboundEvent(r.event_id, r.type, r.payload.encode(), h)
+                        for r, h in zip(rows, headers, strict=True)
+                    ]
+                )
             await conn.execute(_MARK, {"seqs": [r.seq for r in rows]})
         return len(rows)
 

@@ -6,7 +6,9 @@ re-queued through `<queue>.retry` (a TTL queue that dead-letters back to the
 main queue) with back-off, and after `max_attempts` goes to `<queue>.dlq`. The
 republish is confirmed before the original is acked, so a message is never
 lost between the two. Delivery is at least once: handlers are idempotent (an
-inbox of event ids, `platform/postgres_inbox.py`)."""
+inbox of event ids, `platform/postgres_inbox.py`). Each message is handled in
+a consumer span continuing the trace its headers carry (W3C traceparent),
+and a retried or replayed message keeps those headers."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,6 +17,8 @@ import aio_pika
 import structlog
 from aio_pika.abc import AbstractIncomingMessage
 from pamqp.common import FieldTable
+
+from till.platform import tracing
 
 log = structlog.get_logger("till.worker")
 ATTEMPT = "x-till-attempt"
@@ -108,7 +112,10 @@ class RabbitWorker:
                 message.message_id or "", message.type or "", message.body, attempt
             )
             try:
-                await consumer.handle(delivery)
+                with tracing.consumer_span(
+                    delivery.type, delivery.event_id, message.headers, consumer.name
+                ):
+                    await consumer.handle(delivery)
             except Exception as error:  # any failure: retry later or dead-letter
                 await self._after_failure(consumer, message, attempt, error)
             await message.ack()
@@ -126,6 +133,7 @@ class RabbitWorker:
         name = self.queue_name(consumer)
         dead = attempt >= consumer.max_attempts
         headers: FieldTable = {
+            **tracing.trace_headers(message.headers),
             ATTEMPT: attempt + 1,
             "x-till-error": type(error).__name__,
         }
@@ -178,6 +186,7 @@ class RabbitWorker:
                 await self._channel.default_exchange.publish(
                     aio_pika.Message(
                         message.body,
+                        headers=dict(tracing.trace_headers(message.headers)) or None,
                         message_id=message.message_id,
                         type=message.type,
                         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,

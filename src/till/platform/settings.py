@@ -52,6 +52,82 @@ class InfraSettings(BaseSettings):
     till_audit_checkpoint_seconds: float = Field(default=3600.0, gt=0)
 
 
+_EXPORTERS = ("", "otlp", "console", "none")
+SAMPLERS = (
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+)
+
+
+class TracingSettings(BaseSettings):
+    """OpenTelemetry tracing, by the standard OTEL_* variables. Off unless an
+    OTLP endpoint is set or OTEL_TRACES_EXPORTER names an exporter (`otlp`,
+    `console`); OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn it
+    off whatever else is set. The OTLP exporter reads its own
+    OTEL_EXPORTER_OTLP_HEADERS / _TIMEOUT / _COMPRESSION / _CERTIFICATE."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    otel_sdk_disabled: bool = False
+    otel_service_name: str = "till"
+    otel_traces_exporter: str | None = None
+    # The collector's base URL (`/v1/traces` is added), or the full traces URL.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
+    # OTLP over HTTP (protobuf) only, checked when tracing is on: grpc would
+    # need grpcio in the image.
+    otel_exporter_otlp_protocol: str = "http/protobuf"
+    otel_exporter_otlp_traces_protocol: str | None = None
+    otel_traces_sampler: str = "parentbased_always_on"
+    otel_traces_sampler_arg: float = Field(default=1.0, ge=0, le=1)
+
+    @field_validator("otel_traces_exporter")
+    @classmethod
+    def _known_exporter(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() not in _EXPORTERS:
+            raise ValueError(f"OTEL_TRACES_EXPORTER {value!r}: one of {_EXPORTERS}")
+        return value
+
+    @field_validator("otel_traces_sampler")
+    @classmethod
+    def _known_sampler(cls, value: str) -> str:
+        if value.strip().lower() not in SAMPLERS:
+            raise ValueError(f"OTEL_TRACES_SAMPLER {value!r}: one of {SAMPLERS}")
+        return value.strip().lower()
+
+    @property
+    def exporter(self) -> str | None:
+        """`otlp`, `console` or None (tracing off)."""
+        if self.otel_sdk_disabled:
+            return None
+        named = (self.otel_traces_exporter or "").strip().lower()
+        if named in ("", "otlp"):
+            endpoint = (
+                self.otel_exporter_otlp_traces_endpoint
+                or self.otel_exporter_otlp_endpoint
+            )
+            return "otlp" if named == "otlp" or endpoint else None
+        return "console" if named == "console" else None
+
+    @property
+    def otlp_protocol(self) -> str:
+        chosen = (
+            self.otel_exporter_otlp_traces_protocol or self.otel_exporter_otlp_protocol
+        )
+        return chosen.strip().lower()
+
+    @property
+    def traces_url(self) -> str:
+        if self.otel_exporter_otlp_traces_endpoint:
+            return self.otel_exporter_otlp_traces_endpoint
+        base = self.otel_exporter_otlp_endpoint or "http://localhost:4318"
+        return base.rstrip("/") + "/v1/traces"
+
+
 class AuthSettings(BaseSettings):
     """Token and password settings (`TILL_AUTH_*`)."""
 

@@ -24,6 +24,7 @@ from till.identity.shell.orchestrators.pending_revocations import (
     unit_with_revocations,
 )
 from till.identity.shell.orchestrators.unit_of_work import IdentityUnitOfWork
+from till.platform.tracing import use_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class IdentityCommands:
         # other request needs; the excess waits here, holding nothing.
         self._credential_slots = asyncio.Semaphore(credential_checks)
 
+    @use_case("identity.register")
     async def register(
         self, email: str, password: str, name: str | None, admin: bool = False
     ) -> User:
@@ -61,6 +63,7 @@ class IdentityCommands:
                 cmd, store, self.hasher, self.guards.common_passwords, self.issuer.clock
             )
 
+    @use_case("identity.login")
     async def login(
         self, email: str, password: str, ip: str | None, user_agent: str | None
     ) -> TokenPair:
@@ -70,6 +73,7 @@ class IdentityCommands:
                 cmd, store, self.hasher, self.issuer, self.guards.throttle
             )
 
+    @use_case("identity.refresh")
     async def refresh(self, refresh_token: str) -> TokenPair:
         async with self._unit_with_revocations() as (store, revocations):
             return await refresh(refresh_token, store, self.issuer, revocations)

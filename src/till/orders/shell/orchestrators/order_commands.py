@@ -26,6 +26,7 @@ from till.orders.shell.orchestrators.unit_of_work import (
     finish,
     record,
 )
+from till.platform.tracing import use_case
 
 FAILED_PAYMENT = frozenset({"failed", "canceled"})
 
@@ -38,6 +39,7 @@ class OrderCommands:
         self.payments = payments
         self.clock = clock
 
+    @use_case("orders.create_order")
     async def create_order(
         self, caller: Caller, request: NewOrder, idempotency: IdempotencyScope
     ) -> CommandOutcome:
@@ -51,6 +53,7 @@ class OrderCommands:
         )
         return await finish(unit, 0, order, events, idempotency)
 
+    @use_case("orders.pay_order")
     async def pay_order(
         self,
         caller: Caller,
@@ -103,6 +106,7 @@ class OrderCommands:
             self.units, order_id, lambda o: o.payment_failed(payment_id, code, now)
         )
 
+    @use_case("orders.cancel_order")
     async def cancel_order(
         self, caller: Caller, order_id: str, idempotency: IdempotencyScope
     ) -> CommandOutcome:
@@ -130,6 +134,7 @@ class OrderCommands:
             )
         return await _answer(unit, canceled, idempotency)
 
+    @use_case("orders.move_order")
     async def move_order(
         self,
         caller: Caller,

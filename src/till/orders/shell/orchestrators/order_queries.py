@@ -9,12 +9,14 @@ from till.orders.core.commands import OrderListQuery
 from till.orders.core.events import OrderEvent
 from till.orders.core.models import Order
 from till.orders.core.ports import OrderReadsPort
+from till.platform.tracing import use_case
 
 
 class OrderQueries:
     def __init__(self, reads: OrderReadsPort) -> None:
         self.reads = reads
 
+    @use_case("orders.get_order")
     async def get_order(self, caller: Caller, order_id: str) -> Order:
         require_scope(caller, "orders:read")
         order = await self.reads.get(order_id)
@@ -23,6 +25,7 @@ class OrderQueries:
         require_visible(caller, order.customer_id)
         return order
 
+    @use_case("orders.list_orders")
     async def list_orders(
         self, caller: Caller, query: OrderListQuery
     ) -> tuple[list[Order], bool]:
@@ -33,6 +36,7 @@ class OrderQueries:
             query = replace(query, customer_id=caller.id)
         return await self.reads.page(query)
 
+    @use_case("orders.order_history")
     async def order_history(self, caller: Caller, order_id: str) -> list[OrderEvent]:
         await self.get_order(caller, order_id)
         return await self.reads.events(order_id)

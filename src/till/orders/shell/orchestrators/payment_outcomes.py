@@ -20,6 +20,7 @@ from till.orders.core.use_cases.payment_outcomes import (
     fact_from,
 )
 from till.orders.shell.orchestrators.unit_of_work import OrdersUnitFactory, apply
+from till.platform.tracing import use_case
 
 
 def late_refund_id(payment_id: str, millis: int) -> str:
@@ -40,6 +41,7 @@ class PaymentOutcomes:
         self.payments = payments
         self.clock = clock
 
+    @use_case("orders.payment_outcome")
     async def on_event(self, event_type: str, payload: dict[str, Any]) -> None:
         fact = fact_from(event_type, payload)
         if fact is None:

@@ -31,6 +31,7 @@ from till.payments.shell.adapters.postgres_payment_rows import (
     payment_from_row,
     row_params,
 )
+from till.platform import tracing
 from till.platform.database import Database
 from till.platform.driver_statements import Statement, UniqueViolation, row
 from till.platform.postgres_idempotency import COMPLETE, completion_params
@@ -47,8 +48,9 @@ _EVENTS = """ev AS (
         AS u(v, t, a, m, d, p, h)
     RETURNING 1)"""
 _OUTBOX = """ob AS (
-    INSERT INTO outbox (event_id, type, stream_id, payload, created_at)
-    SELECT u.i, u.t, :id, CAST(u.p AS jsonb), now()
+    INSERT INTO outbox (event_id, type, stream_id, payload, created_at,
+        trace_context)
+    SELECT u.i, u.t, :id, CAST(u.p AS jsonb), now(), CAST(:ob_c AS jsonb)
     FROM unnest(CAST(:ob_i AS text[]), CAST(:ob_t AS text[]),
         CAST(:ob_p AS text[])) AS u(i, t, p)
     RETURNING 1)"""
@@ -134,6 +136,7 @@ class SqlaPaymentTransactions:
                 "ob_i": [n.event_id for n in self._outbox],
                 "ob_t": [n.type for n in self._outbox],
                 "ob_p": [orjson.dumps(n.payload).decode() for n in self._outbox],
+                "ob_c": tracing.current_trace_context(),
             }
         if self._response is not None:
             params |= completion_params(*self._response)

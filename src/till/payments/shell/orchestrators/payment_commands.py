@@ -36,6 +36,7 @@ from till.payments.shell.orchestrators.unit_of_work import (
     PaymentsUnitFactory,
     settled_unit,
 )
+from till.platform.tracing import use_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class PaymentCommands:
             routes, vault, clock, rules.refund_mfa_threshold, rules.fees
         )
 
+    @use_case("payments.add_payment_method")
     async def add_payment_method(
         self, caller: Caller, request: NewPaymentMethod
     ) -> PaymentMethod:
@@ -72,6 +74,7 @@ class PaymentCommands:
         await self.vault.store(method, secret)
         return method
 
+    @use_case("payments.create_payment")
     async def create_payment(
         self,
         caller: Caller,
@@ -100,6 +103,7 @@ class PaymentCommands:
                 unit, payment, caller, found, None, ip, idempotency, events
             )
 
+    @use_case("payments.confirm_payment")
     async def confirm_payment(
         self,
         caller: Caller,
@@ -164,6 +168,7 @@ class PaymentCommands:
             await screening.settled(attempt, outcome.result)
         return outcome
 
+    @use_case("payments.capture_payment")
     async def capture_payment(
         self,
         caller: Caller,
@@ -176,6 +181,7 @@ class PaymentCommands:
             payment = await _visible(unit, caller, payment_id)
             return await self.moves.capture(unit, payment, caller, amount, idempotency)
 
+    @use_case("payments.cancel_payment")
     async def cancel_payment(
         self, caller: Caller, payment_id: str, idempotency: IdempotencyScope
     ) -> CommandOutcome:
@@ -184,6 +190,7 @@ class PaymentCommands:
             payment = await _visible(unit, caller, payment_id)
             return await self.moves.cancel(unit, payment, caller, idempotency)
 
+    @use_case("payments.refund_payment")
     async def refund_payment(
         self,
         caller: Caller,

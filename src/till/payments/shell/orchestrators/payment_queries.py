@@ -26,6 +26,7 @@ from till.payments.shell.orchestrators.payment_cache import (
     history_key,
     payment_key,
 )
+from till.platform.tracing import use_case
 
 
 class PaymentReadModel(Protocol):
@@ -53,6 +54,7 @@ class PaymentQueries:
         self.event_log = events
         self.clock = clock
 
+    @use_case("payments.list_events")
     async def list_events(
         self,
         caller: Caller,
@@ -71,6 +73,7 @@ class PaymentQueries:
             raise ValidationFailed("unknown cursor", param="starting_after")
         return found
 
+    @use_case("payments.payment_document")
     async def payment_document(self, caller: Caller, payment_id: str) -> bytes:
         """The payment object as JSON, through the cache. Entries carry the
         owner, so the visibility rule holds on a hit too."""
@@ -88,6 +91,7 @@ class PaymentQueries:
         await self.cache.put(key, owner + b"\n" + document, token, STATUS_L2_SECONDS)
         return document
 
+    @use_case("payments.history_document")
     async def history_document(self, caller: Caller) -> bytes:
         """A user's first page of payments (the default list) as JSON, kept in
         L2 for up to 30 minutes and dropped by any command on their payments."""
@@ -108,6 +112,7 @@ class PaymentQueries:
         await self.cache.put(key, document, token, HISTORY_L2_SECONDS, l1=False)
         return document
 
+    @use_case("payments.get_payment")
     async def get_payment(self, caller: Caller, payment_id: str) -> Payment:
         require_scope(caller, "payments:read")
         payment = await self.reads.get(payment_id)
@@ -116,6 +121,7 @@ class PaymentQueries:
         require_visible(caller, payment.customer_id, "payment")
         return payment
 
+    @use_case("payments.list_payments")
     async def list_payments(
         self, caller: Caller, query: PaymentListQuery
     ) -> tuple[list[Payment], bool]:
@@ -126,6 +132,7 @@ class PaymentQueries:
             query = replace(query, customer_id=caller.id)
         return await self.reads.page(query)
 
+    @use_case("payments.payment_events")
     async def payment_events(
         self, caller: Caller, payment_id: str
     ) -> list[PaymentEvent]:
