@@ -12,12 +12,16 @@ directory or below; other kustomization directories may be anywhere.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tests.unit.deploy.kustomize_generators import (
+    UnsupportedKustomization,
+    file_in,
+    generate,
+)
 from tests.unit.deploy.strategic_merge import strategic_merge
 
 Resource = dict[str, Any]
@@ -62,10 +66,6 @@ POD_SPEC_PATHS = (
 )
 
 
-class UnsupportedKustomization(Exception):
-    """deploy/ uses a kustomize feature this renderer does not implement."""
-
-
 def render(directory: Path) -> list[Resource]:
     """The resources `kustomize build directory` would print (any order)."""
     root = directory.resolve()
@@ -73,7 +73,7 @@ def render(directory: Path) -> list[Resource]:
     resources: list[Resource] = []
     for entry in kustomization.get("resources", []):
         resources += _load_resource(root, entry)
-    resources += _generate(root, kustomization)
+    resources += generate(root, kustomization)
     _refuse_duplicates(resources)
     for patch in kustomization.get("patches", []):
         _apply_patch(root, resources, patch)
@@ -101,82 +101,13 @@ def _load_kustomization(root: Path) -> dict[str, Any]:
     return dict(document)
 
 
-def _file_in(root: Path, entry: str) -> Path:
-    path = (root / entry).resolve()
-    if not path.is_relative_to(root):
-        raise UnsupportedKustomization(f"{entry} is outside {root} (load restrictor)")
-    if not path.is_file():
-        raise UnsupportedKustomization(f"{entry}: no such file in {root}")
-    return path
-
-
 def _load_resource(root: Path, entry: str) -> list[Resource]:
     if "://" in entry or entry.startswith("git@"):
         raise UnsupportedKustomization(f"remote resource {entry}")
     if (root / entry).is_dir():
         return render(root / entry)
-    path = _file_in(root, entry)
+    path = file_in(root, entry)
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
-
-
-def _generate(root: Path, kustomization: dict[str, Any]) -> list[Resource]:
-    options = kustomization.get("generatorOptions", {})
-    if set(options) - {"disableNameSuffixHash"}:
-        raise UnsupportedKustomization(f"generatorOptions {sorted(options)}")
-    generated = []
-    for kind, key in (
-        ("ConfigMap", "configMapGenerator"),
-        ("Secret", "secretGenerator"),
-    ):
-        for generator in kustomization.get(key, []):
-            generated.append(_generated(root, kind, generator, options))
-    return generated
-
-
-def _generated(
-    root: Path, kind: str, generator: dict[str, Any], options: dict[str, Any]
-) -> Resource:
-    allowed = {"name", "files", "literals", "envs", "options", "type"}
-    if set(generator) - allowed or generator.get("type", "Opaque") != "Opaque":
-        raise UnsupportedKustomization(f"generator {generator}")
-    own = generator.get("options", {})
-    if set(own) - {"labels"}:
-        raise UnsupportedKustomization(f"generator options {sorted(own)}")
-    if not options.get("disableNameSuffixHash"):
-        raise UnsupportedKustomization("name hash suffixes are not implemented")
-    data: dict[str, str] = {}
-    for entry in generator.get("files", []):
-        key, _, path = entry.rpartition("=")
-        data[key or Path(path).name] = _file_in(root, path).read_text()
-    for literal in generator.get("literals", []):
-        key, _, value = literal.partition("=")
-        data[key] = value
-    for env_file in generator.get("envs", []):
-        data.update(_env_pairs(_file_in(root, env_file).read_text()))
-    metadata: dict[str, Any] = {"name": generator["name"]}
-    if own.get("labels"):
-        metadata["labels"] = dict(own["labels"])
-    if kind == "ConfigMap":
-        return {"apiVersion": "v1", "kind": kind, "metadata": metadata, "data": data}
-    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
-    return {
-        "apiVersion": "v1",
-        "kind": kind,
-        "metadata": metadata,
-        "type": "Opaque",
-        "data": encoded,
-    }
-
-
-def _env_pairs(text: str) -> dict[str, str]:
-    pairs = {}
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, sep, value = line.partition("=")
-            if not sep:
-                raise UnsupportedKustomization(f"env line without '=': {line!r}")
-            pairs[key.strip()] = value
-    return pairs
 
 
 def resource_id(resource: Resource) -> tuple[str, str, str]:
@@ -199,7 +130,7 @@ def _apply_patch(root: Path, resources: list[Resource], patch: dict[str, Any]) -
     if set(patch) != {"path"}:
         raise UnsupportedKustomization(f"patch {patch}: only `path` is implemented")
     documents = [
-        d for d in yaml.safe_load_all(_file_in(root, patch["path"]).read_text()) if d
+        d for d in yaml.safe_load_all(file_in(root, patch["path"]).read_text()) if d
     ]
     for document in documents:
         if not isinstance(document, dict):
