@@ -16,6 +16,7 @@ PAGES = sorted(
     for p in DOCS.rglob("*.md")
     if "benchmarks" not in p.name and "next-steps" not in p.name
 )
+ROOT = typer.main.get_command(app)  # built once: the command tree to check against
 # `till keys rotate`, `till dlq list webhooks`, `till keys retire-signing --keep 1`
 _COMMAND = re.compile(
     r"\btill ((?:[a-z][a-z-]*)(?: [a-z][a-z-]*)?)((?: --?[a-z][a-z-]*)*)"
@@ -51,7 +52,7 @@ def _resolve(root: Any, words: str) -> Any:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_every_till_command_in_the_docs_exists(page):
-    root = typer.main.get_command(app)
+    root = ROOT
     text = page.read_text(encoding="utf-8")
     for words, options in _uses(text):
         if words.split()[0] not in root.commands:
