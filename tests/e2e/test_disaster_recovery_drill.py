@@ -13,15 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.drill_rig import (
-    Seeded,
-    Snapshot,
-    dump,
-    execute,
-    restored,
-    seed,
-    snapshot,
-)
+from tests.e2e.drill_rig import Seeded, dump, restored, seed
+from tests.e2e.drill_snapshot import Snapshot, execute, snapshot
 from tests.e2e.migration_rig import fresh_database, till
 from tests.e2e.servers import PASSWORD, running_till
 
