@@ -38,6 +38,7 @@ _SHELL_UNIT_DIRS = {
     "orchestrators": "shell",
     "platform": "shell",
     "deploy": "deploy",
+    "docs": "docs",
     "legacy": "legacy harness",
 }
 _kinds: Counter[str] = Counter()

@@ -167,15 +167,18 @@ def keys_retire_signing(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Re-hash every payment event stream, check it against the audit
-    checkpoints (streams deleted without a retention record) and report any
-    tampering."""
+    """Re-hash every payment and order event stream, check the payments
+    against the audit checkpoints (streams deleted without a retention record)
+    and report any tampering."""
     from datetime import timedelta
 
+    from till.app.orders import verify_order_audit
     from till.app.payments import verify_payment_audit
 
     kept = timedelta(days=InfraSettings().till_audit_retention_days)
-    problems = asyncio.run(verify_payment_audit(_database_url(), kept))
+    url = _database_url()
+    problems = asyncio.run(verify_payment_audit(url, kept))
+    problems += asyncio.run(verify_order_audit(url))
     for problem in problems:
         typer.echo(f"TAMPERED {problem}")
     typer.echo(f"audit: {'FAILED' if problems else 'ok'} ({len(problems)} problems)")

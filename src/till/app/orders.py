@@ -15,6 +15,7 @@ from till.orders.core.access import Caller
 from till.orders.core.commands import PaymentAttempt
 from till.orders.core.errors import PaymentsUnavailable
 from till.orders.core.models import Order
+from till.orders.shell.adapters.postgres_order_audit import verify_order_chain
 from till.orders.shell.adapters.postgres_order_reads import (
     SqlaOrderReads,
     rebuild_order_projection,
@@ -149,3 +150,9 @@ async def rebuild_order_projections(database_url: str) -> int:
     """Rebuild the orders read model from the event streams."""
     async with one_off_transaction(async_database_url(database_url)) as conn:
         return await rebuild_order_projection(conn)
+
+
+async def verify_order_audit(database_url: str) -> list[str]:
+    """Re-hash every order event stream; an empty list means untouched."""
+    async with one_off_transaction(async_database_url(database_url)) as conn:
+        return await verify_order_chain(conn)
