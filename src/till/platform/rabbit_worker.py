@@ -149,6 +149,18 @@ class RabbitWorker:
             error_type=type(error).__name__,
         )
 
+    async def dead_letter_depths(self) -> dict[str, int]:
+        """Messages in each consumer's DLQ (a passive declare reads the count
+        and changes nothing; `start` declared the queues)."""
+        assert self._channel is not None  # noqa: S101 (started)
+        depths = {}
+        for consumer in self.consumers:
+            dlq = await self._channel.declare_queue(
+                self.queue_name(consumer) + ".dlq", passive=True
+            )
+            depths[consumer.name] = dlq.declaration_result.message_count or 0
+        return depths
+
     async def dead_letters(
         self, consumer: Consumer, limit: int = 100
     ) -> list[Delivery]:
