@@ -6,7 +6,6 @@ from contextlib import AsyncExitStack
 from functools import partial
 from typing import TYPE_CHECKING
 
-import structlog
 from fastapi import FastAPI
 
 from till.app.events import dead_letter_worker
@@ -21,8 +20,6 @@ from till.platform.settings import InfraSettings
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
 
-log = structlog.get_logger("till.backlog")
-
 
 class DeadLetterDepths:
     """The DLQ depths over a connection of its own, opened at the first
@@ -35,17 +32,12 @@ class DeadLetterDepths:
         self._worker: RabbitWorker | None = None
 
     async def __call__(self) -> dict[str, int]:
-        if self._worker is None:
-            worker = dead_letter_worker(self.infra, self.legacy_sync)
-            try:
-                await worker.start(consume=False)
-            except Exception:
-                await worker.stop()
-                raise
-            self._worker = worker
         try:
+            if self._worker is None:
+                self._worker = dead_letter_worker(self.infra, self.legacy_sync)
+                await self._worker.start(consume=False)
             return await self._worker.dead_letter_depths()
-        except Exception:
+        except BaseException:  # failed or cancelled: connect afresh next time
             await self.close()
             raise
 

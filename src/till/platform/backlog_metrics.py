@@ -114,6 +114,7 @@ class BacklogGauges:
         self.dead_letters = dead_letters
         self.every_seconds = every_seconds
         self.collector = collector
+        self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def refresh(self) -> BacklogReading:
@@ -130,18 +131,24 @@ class BacklogGauges:
         return reading
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             await self.refresh()
-            await asyncio.sleep(self.every_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.every_seconds)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
 
-    async def close(self) -> None:
+    async def close(self, grace_seconds: float = 5.0) -> None:
+        """Let a measurement in progress end (cancelled mid-way, a broker
+        connection being opened would be left behind), then clear the reading."""
+        self._stopping.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+            except TimeoutError:
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
         self.collector.reading = BacklogReading()
 
 

@@ -102,3 +102,41 @@ async def test_the_loop_measures_until_closed_and_closing_clears_the_reading():
     assert _scrape(collector)["till_outbox_pending_events"] == {(): 5}
     await gauges.close()
     assert _scrape(collector)["till_outbox_pending_events"] == {}
+
+
+async def test_closing_lets_a_measurement_in_progress_finish():
+    started, finished = asyncio.Event(), []
+
+    async def slow_outbox():
+        started.set()
+        await asyncio.sleep(0.01)
+        finished.append(True)
+        return Backlog(1, 1.0)
+
+    gauges = BacklogGauges(
+        slow_outbox, _fixed(Backlog(0, 0.0)), collector=BacklogCollector()
+    )
+    gauges.start()
+    await asyncio.wait_for(started.wait(), 1)
+    await gauges.close()
+    assert finished == [True]
+
+
+async def test_a_measurement_that_hangs_is_cancelled_after_the_grace():
+    cancelled = []
+
+    async def hanging_outbox():
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+        return Backlog(0, 0.0)
+
+    gauges = BacklogGauges(
+        hanging_outbox, _fixed(Backlog(0, 0.0)), collector=BacklogCollector()
+    )
+    gauges.start()
+    await asyncio.sleep(0)
+    await gauges.close(grace_seconds=0.01)
+    assert cancelled == [True]
