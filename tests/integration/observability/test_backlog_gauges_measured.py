@@ -112,9 +112,7 @@ async def test_the_gauges_report_a_real_backlog(stores):
 
 async def test_a_broker_that_is_away_leaves_the_database_gauges_going(database_url):
     database = Database(async_database_url(database_url), pool_size=1)
-    away = InfraSettings(
-        database_url=database_url, rabbitmq_url="amqp://guest:guest@127.0.0.1:1/"
-    )
+    away = InfraSettings(database_url=database_url, rabbitmq_url="amqp://127.0.0.1:1/")
     depths = DeadLetterDepths(away, legacy_sync=False)
     gauges = BacklogGauges(
         partial(outbox_backlog, database),
