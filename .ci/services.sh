@@ -6,8 +6,11 @@ set -u
 up() { timeout 5 bash -c "$1" >/dev/null 2>&1; }
 wait_for() { for _ in $(seq 1 60); do up "$1" && return 0; sleep 1; done; return 1; }
 need_apt_updated=1
-install() {
+apt_update_once() {
   if [ "$need_apt_updated" = 1 ]; then apt-get update -qq; need_apt_updated=0; fi
+}
+install() {
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
@@ -47,4 +50,17 @@ fi
 # The legacy stand-in (legacy/, issue 5) is a PHP app served by `php -S`.
 command -v php >/dev/null || install php-cli php-mysql
 php -m | grep -qi '^pdo_mysql$' || install php-mysql
-echo "services: postgres redis rabbitmq mariadb up; php $(php -r 'echo PHP_VERSION;')"
+# promtool checks and unit-tests the Prometheus rules (deploy/observability,
+# issue 6): only the binary, taken from Debian's prometheus package without
+# installing the package (no server, no service, no web UI dependencies).
+if ! command -v promtool >/dev/null; then
+  apt_update_once
+  promtool_dir=$(mktemp -d)
+  chown _apt "$promtool_dir" 2>/dev/null || true  # apt downloads as _apt
+  (cd "$promtool_dir" && apt-get download -qq prometheus) &&
+    dpkg-deb -x "$promtool_dir"/prometheus_*.deb "$promtool_dir/x" &&
+    command install -m 0755 "$promtool_dir/x/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$promtool_dir"
+fi
+echo "services: postgres redis rabbitmq mariadb up; php $(php -r 'echo PHP_VERSION;');" \
+  "$(promtool --version 2>&1 | head -n1)"

@@ -7,6 +7,7 @@ from till.app import create_app
 from till.app import retire_signing_keys as retire_signing_keys
 from till.app import rotate_data_keys as rotate_data_keys
 from till.app import rotate_signing_key as rotate_signing_key
+from till.platform.metrics_server import metrics_server
 from till.platform.settings import AuthSettings, InfraSettings
 
 
@@ -65,7 +66,8 @@ async def _until_signalled(infra: InfraSettings, banner: str) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with app.router.lifespan_context(app):
+    metrics = metrics_server(infra.till_metrics_host, infra.till_metrics_port)
+    async with metrics, app.router.lifespan_context(app):
         print(banner, flush=True)
         await stop.wait()
 

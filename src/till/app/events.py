@@ -77,14 +77,19 @@ def order_payment_handler(outcomes: PaymentOutcomes, inbox: Inbox) -> OnDelivery
     return inbox.once("orders", handle)
 
 
-async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> list[str]:
-    """`till dlq list|replay`: the dead letters' event ids (replayed or not)."""
+def dead_letter_worker(infra: InfraSettings, legacy_sync: bool) -> RabbitWorker:
+    """The consumers' queues with no handlers, to read their dead letters
+    (`till dlq`, the DLQ gauges); `start(consume=False)` before use."""
 
     async def unused(delivery: Delivery) -> None:  # pragma: no cover
-        raise RuntimeError("till dlq does not consume")
+        raise RuntimeError("reading dead letters does not consume")
 
-    legacy_sync = unused if consumer == "legacy_sync" else None
-    worker = event_worker(infra, unused, unused, legacy_sync)
+    return event_worker(infra, unused, unused, unused if legacy_sync else None)
+
+
+async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> list[str]:
+    """`till dlq list|replay`: the dead letters' event ids (replayed or not)."""
+    worker = dead_letter_worker(infra, consumer == "legacy_sync")
     chosen = next(c for c in worker.consumers if c.name == consumer)
     await worker.start(consume=False)
     try:

@@ -1,7 +1,7 @@
 """Composition root, scheduler part: the registry of periodic jobs and the
 scheduler that runs them — in `till scheduler`, and in `till serve` while
-TILL_SCHEDULER_IN_PROCESS is true (the embedded default). Adding a job is one
-line in `scheduled_jobs` (ADR 0011):
+TILL_SCHEDULER_IN_PROCESS is true (the embedded default) — with the backlog
+gauges beside it. Adding a job is one line in `scheduled_jobs` (ADR 0011):
 
     Job.every("name", seconds, async_callable_returning_a_count),
     Job.daily("name", time(0, 30), async_callable_of_the_previous_day),
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from till.app.backlog import wire_backlog_gauges
 from till.payments.shell.adapters.postgres_audit_checkpoints import take_checkpoint
 from till.payments.shell.adapters.postgres_audit_retention import (
     expire_payment_streams,
@@ -96,3 +97,4 @@ async def wire_scheduler(
     app.state.scheduler = scheduler
     scheduler.start()
     stack.push_async_callback(scheduler.close)
+    wire_backlog_gauges(app, infra, shared, stack)

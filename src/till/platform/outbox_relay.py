@@ -17,6 +17,7 @@ import structlog
 from sqlalchemy import text
 
 from till.platform import tracing
+from till.platform.backlog_metrics import Backlog
 from till.platform.database import Database
 from till.platform.event_bus import EventPublisher, OutboundEvent
 
@@ -27,6 +28,12 @@ _CLAIM = text(
     "WHERE published_at IS NULL ORDER BY seq LIMIT :batch FOR UPDATE SKIP LOCKED"
 )
 _MARK = text("UPDATE outbox SET published_at = now() WHERE seq = ANY(:seqs)")
+# The partial index outbox_unpublished holds exactly these rows: the cost
+# follows the backlog, a few rows when the relay keeps up.
+_BACKLOG = text(
+    "SELECT count(*) AS pending, coalesce(extract(epoch FROM now() - "
+    "min(created_at)), 0) AS age FROM outbox WHERE published_at IS NULL"
+)
 
 
 class OutboxRelay:
@@ -86,3 +93,10 @@ class OutboxRelay:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+
+
+async def outbox_backlog(database: Database) -> Backlog:
+    """Rows waiting to be published, and the age of the oldest."""
+    async with database.read() as conn:
+        found = (await conn.execute(_BACKLOG)).one()
+    return Backlog(found.pending, max(float(found.age), 0.0))

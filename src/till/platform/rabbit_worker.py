@@ -157,6 +157,19 @@ class RabbitWorker:
             error_type=type(error).__name__,
         )
 
+    async def dead_letter_depths(self) -> dict[str, int]:
+        """Messages in each consumer's DLQ (a passive declare reads the count
+        and changes nothing; `start` declared the queues). Sent afresh each
+        time: a robust channel's `declare_queue(passive=True)` answers from
+        its cache, with the count of the first declare."""
+        assert self._channel is not None  # noqa: S101 (started)
+        depths = {}
+        for consumer in self.consumers:
+            name = self.queue_name(consumer) + ".dlq"
+            dlq = await self._channel.get_queue(name, ensure=False)
+            depths[consumer.name] = (await dlq.declare()).message_count or 0
+        return depths
+
     async def dead_letters(
         self, consumer: Consumer, limit: int = 100
     ) -> list[Delivery]:

@@ -50,6 +50,11 @@ class InfraSettings(BaseSettings):
     till_audit_retention_days: int = Field(default=2557, ge=1)
     # Seconds between audit checkpoints (streams' heads, ADR 0011).
     till_audit_checkpoint_seconds: float = Field(default=3600.0, gt=0)
+    # GET /metrics of `till worker` and `till scheduler` (the API serves it on
+    # its own port): off unless a port is set; TILL_METRICS_HOST=0.0.0.0 in a
+    # container so Prometheus can reach it.
+    till_metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    till_metrics_host: str = "127.0.0.1"
 
 
 _EXPORTERS = ("", "otlp", "console", "none")

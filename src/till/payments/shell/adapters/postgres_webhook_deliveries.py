@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from till.kernel.ids import new_id
 from till.payments.core.webhook_deliveries import Attempt, DueDelivery
+from till.platform.backlog_metrics import Backlog
 from till.platform.database import Database
 
 # New deliveries are claimed by their creator (next attempt = its lease), which
@@ -40,7 +41,13 @@ _SETTLE = text(
     "WHERE id = :id"
 )
 
-
+# Served by the partial index webhook_deliveries_due (status = 'pending').
+# Overdue: due, not claimed (a claim pushes next_attempt_at past its lease).
+_BACKLOG = text(
+    "SELECT count(*) AS pending, coalesce(extract(epoch FROM now() - "
+    "min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0) AS late "
+    "FROM webhook_deliveries WHERE status = 'pending'"
+)
 _OF_ENDPOINT = text(
     "SELECT d.id, d.event_id, d.event_type, d.status, d.attempts, "
     "d.next_attempt_at, d.created_at, coalesce(json_agg(json_build_object("
@@ -117,6 +124,14 @@ class SqlaWebhookDeliveries:
                     "at": attempt.at,
                 },
             )
+
+    async def backlog(self) -> Backlog:
+        """Pending deliveries, and how long the most overdue one has waited
+        past its scheduled attempt (a sender falling behind, not an endpoint
+        that fails: its retries are scheduled later)."""
+        async with self.database.read() as conn:
+            found = (await conn.execute(_BACKLOG)).one()
+        return Backlog(found.pending, max(float(found.late), 0.0))
 
     async def of_endpoint(self, endpoint_id: str, limit: int) -> list[dict[str, Any]]:
         """The newest deliveries with their attempts (for the admin API)."""

@@ -27,6 +27,7 @@ from till.payments.core.payment_methods import PaymentMethod
 from till.payments.core.ports import PaymentMethodVaultPort
 from till.payments.core.use_cases import charge
 from till.payments.shell.orchestrators.gateway_routing import GatewayRouter
+from till.payments.shell.orchestrators.outcome_metrics import count_outcomes
 from till.payments.shell.orchestrators.unit_of_work import PaymentsUnit
 
 UNKNOWN = (
@@ -62,6 +63,7 @@ class MoneyMoves:
         ids = [new_id("evt") for _ in events]
         unit.publish(notifications_for(after, events, ids))
         await unit.record(before, after, events)
+        count_outcomes(after, events)  # committed: a record is its own transaction
 
     async def finish(
         self,
