@@ -69,10 +69,10 @@ async def _published_soon(client, payment_id: str, seconds: float = 5.0) -> int:
     consumer can hold a message before the relay's UPDATE commits (the broker
     confirms the publish first), so reading at once races the relay."""
     deadline = asyncio.get_running_loop().time() + seconds
-    while (left := await _unpublished(client, payment_id)) and (
-        asyncio.get_running_loop().time() < deadline
-    ):
+    left = await _unpublished(client, payment_id)
+    while left and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.05)
+        left = await _unpublished(client, payment_id)
     return left
 
 

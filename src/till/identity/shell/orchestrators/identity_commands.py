@@ -24,6 +24,8 @@ from till.identity.shell.orchestrators.pending_revocations import (
     unit_with_revocations,
 )
 from till.identity.shell.orchestrators.unit_of_work import IdentityUnitOfWork
+from till.kernel.errors import DomainError
+from till.platform.metrics import LOGIN_ATTEMPTS
 from till.platform.tracing import use_case
 
 
@@ -68,10 +70,16 @@ class IdentityCommands:
         self, email: str, password: str, ip: str | None, user_agent: str | None
     ) -> TokenPair:
         cmd = Login(email=email, password=password, ip=ip, user_agent=user_agent)
-        async with self._credential_slots, self.uow() as store:
-            return await login(
-                cmd, store, self.hasher, self.issuer, self.guards.throttle
-            )
+        try:
+            async with self._credential_slots, self.uow() as store:
+                pair = await login(
+                    cmd, store, self.hasher, self.issuer, self.guards.throttle
+                )
+        except DomainError as refused:  # invalid_credentials, rate_limited, ...
+            LOGIN_ATTEMPTS.labels(refused.code).inc()
+            raise
+        LOGIN_ATTEMPTS.labels("succeeded").inc()  # counted once committed
+        return pair
 
     @use_case("identity.refresh")
     async def refresh(self, refresh_token: str) -> TokenPair:
