@@ -60,7 +60,7 @@ def _charge(
 
 
 async def _charges(gateway: SandboxGateway, payment_id: str) -> int:
-    async with gateway.state.database.driver() as conn:  # type: ignore[attr-defined]
+    async with gateway.state.database.driver() as conn:
         return int(
             await conn.fetchval(
                 "SELECT count(*) FROM sandbox_charges WHERE payment_id = $1", payment_id
