@@ -1,5 +1,5 @@
 """The sandbox processor's state in PostgreSQL (`sandbox_charges`,
-`sandbox_answers`, migration 0024), so every till process talks to one
+`sandbox_answers`, migration 0025), so every till process talks to one
 processor. A new charge costs one statement (answer and charge inserted
 together unless the key has an answer); a call on a charge (capture, void,
 refund, lookup) runs in a transaction holding the charge's row lock, which

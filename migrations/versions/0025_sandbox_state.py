@@ -3,14 +3,14 @@ each idempotency key, shared by every till process as a real processor is
 (before, each process kept its own in memory: a retry through another process
 charged again, a refund through another process found no charge)
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 """
 
 from alembic import op
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
