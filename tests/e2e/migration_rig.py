@@ -58,9 +58,19 @@ def _code(secret: str, offset: int = 0) -> str:
 def admin_with_mfa(http: httpx.Client, env: dict[str, str]) -> dict[str, str]:
     """`till user create --admin`, then TOTP enrolment and a step-up over
     HTTP (as bench/run_webhooks.sh does): the admin's auth header."""
+    return stepped_up_admin(http, new_admin(env))
+
+
+def new_admin(env: dict[str, str]) -> str:
+    """`till user create --admin` (needs only the database): its email."""
     email = f"mig-admin-{uuid.uuid4().hex[:8]}@example.com"
     made = till(["user", "create", "--email", email, "--admin"], env, PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
+    return email
+
+
+def stepped_up_admin(http: httpx.Client, email: str) -> dict[str, str]:
+    """The admin logs in, enrols TOTP and steps up: its auth header."""
     login = http.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
     enrol = http.post("/v1/auth/mfa/totp", headers=auth)

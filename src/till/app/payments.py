@@ -37,6 +37,7 @@ from till.payments.shell.adapters.postgres_reconciliations import (
     SqlaReconciliations,
 )
 from till.payments.shell.adapters.postgres_sandbox_book import PostgresSandboxBook
+from till.payments.shell.adapters.postgres_sandbox_state import PostgresSandboxState
 from till.payments.shell.adapters.postgres_stripe_events import SqlaStripeEvents
 from till.payments.shell.adapters.postgres_webhook_endpoints import (
     SqlaWebhookEndpoints,
@@ -79,6 +80,7 @@ def payment_gateway(
     clock: Clock,
     kind: str,
     sandbox_book: PostgresSandboxBook | None = None,
+    sandbox_state: PostgresSandboxState | None = None,
 ) -> PaymentGatewayPort:
     if kind == "stripe":
         if settings.stripe_api_key is None:
@@ -95,6 +97,7 @@ def payment_gateway(
         timeout_rate=settings.sandbox_timeout_rate,
         unavailable_rate=settings.sandbox_unavailable_rate,
         book=sandbox_book,
+        state=sandbox_state,
     )
 
 
@@ -115,8 +118,11 @@ async def wire_payments(
     book = PostgresSandboxBook(database)
     if "sandbox" in kinds:
         await _keep_flushing(book, stack)
+    # One sandbox state for every process, as a real processor is one
+    # service (a retry or refund may come through any process).
+    sandbox_state = PostgresSandboxState(database)
     for kind in dict.fromkeys(k for k in kinds if k):
-        processor = payment_gateway(settings, shared.clock, kind, book)
+        processor = payment_gateway(settings, shared.clock, kind, book, sandbox_state)
         if isinstance(processor, StripeGateway):
             stack.push_async_callback(processor.aclose)
         processors[kind] = DeadlineGateway(processor, settings.gateway_deadline_seconds)

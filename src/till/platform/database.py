@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 class Database:
     def __init__(self, url: str, *, pool_size: int = 20, max_overflow: int = 0):
+        self.pool_size = pool_size
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,

@@ -2,8 +2,16 @@
 delivered again (a retry after a lost ack, a replayed dead letter, two relays
 racing) finds its id here and is acknowledged without running the handler.
 The id is claimed in a transaction that commits only when the handler
-succeeded, so a handler that fails or dies leaves no claim behind."""
+succeeded, so a handler that fails or dies leaves no claim behind.
 
+That transaction holds a pooled connection while the handler runs, and a
+handler takes connections of its own from the same pool (orders reads its
+projection). Were every connection holding a claim, each handler would wait
+for a second one until the pool's timeout (30 s), stalling every consumer of
+the process: so at most half the pool holds claims at once (found by the
+scale-out test with TILL_DB_POOL_SIZE=3)."""
+
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import text
@@ -22,6 +30,7 @@ class Inbox:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
         self.clock = clock
+        self._claims = asyncio.Semaphore(max(1, database.pool_size // 2))
 
     def once(
         self, consumer: str, handle: Callable[[Delivery], Awaitable[None]]
@@ -33,7 +42,7 @@ class Inbox:
             # handled at the same time waits on it, then finds it (skips) or,
             # if the handler failed and rolled back, claims it itself.
             params = {"c": consumer, "e": delivery.event_id, "at": self.clock.now()}
-            async with self.database.transaction() as conn:
+            async with self._claims, self.database.transaction() as conn:
                 if await conn.scalar(_CLAIM, params) is None:
                     return  # handled before
                 await handle(delivery)

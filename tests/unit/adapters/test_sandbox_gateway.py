@@ -360,7 +360,7 @@ async def test_timeout_card_is_processed_then_answers_an_unknown_outcome(gateway
     retried = await gateway.authorize(charge(TIMES_OUT_AFTER_PROCESSING, capture=False))
     assert retried.outcome is Outcome.REQUIRES_CAPTURE
     assert (await gateway.capture(retried.reference, usd(1000), "cap")).outcome
-    assert len(gateway._charges) == 1
+    assert len(gateway.state.charges) == 1
 
 
 async def test_unavailable_card_processes_nothing(gateway):
@@ -385,7 +385,7 @@ async def test_injected_timeout_is_processed_and_replayed_once(clock):
         await gateway.authorize(charge())
     replayed = await gateway.authorize(charge())
     assert replayed.outcome is Outcome.SUCCEEDED
-    assert len(gateway._charges) == 1
+    assert len(gateway.state.charges) == 1
 
 
 async def test_injected_failures_also_reach_lookup(clock):

@@ -33,4 +33,4 @@ async def test_a_slow_processor_is_an_unknown_outcome_and_a_retry_is_safe():
     patient = DeadlineGateway(sandbox, seconds=1.0)
     result = await patient.authorize(_request())
     assert result.outcome is Outcome.SUCCEEDED and patient.name == "sandbox"
-    assert len(sandbox._charges) <= 1  # the abandoned call charged at most once
+    assert len(sandbox.state.charges) <= 1  # the abandoned call charged at most once

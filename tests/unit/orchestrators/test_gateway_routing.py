@@ -39,11 +39,11 @@ async def test_an_open_breaker_sends_new_payments_to_the_fallback():
         payment_method=await rig.card(), capture_method="manual", confirm=True
     )
     assert paid.result.status is Status.REQUIRES_CAPTURE
-    assert paid.result.gateway == "backup" and len(backup._charges) == 1
+    assert paid.result.gateway == "backup" and len(backup.state.charges) == 1
     # later steps of that payment go to the processor that holds it
     captured = await rig.commands.capture_payment(SHOP, paid.result.id, None, scope())
     assert captured.result.status is Status.COMPLETED
-    (charge,) = backup._charges.values()
+    (charge,) = backup.state.charges.values()
     assert charge.captured.amount == 1000
 
 

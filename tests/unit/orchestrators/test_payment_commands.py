@@ -56,7 +56,7 @@ async def test_an_unknown_outcome_keeps_processing_and_the_retry_resumes_it():
     outcome = await rig.commands.create_payment(ALICE, _intent(**intent), retry)
     assert outcome.result.id == payment.id
     assert outcome.result.status is Status.COMPLETED
-    assert len(rig.gateway._charges) == 1
+    assert len(rig.gateway.state.charges) == 1
 
 
 async def test_an_unavailable_processor_leaves_nothing_charged():
@@ -65,7 +65,7 @@ async def test_an_unavailable_processor_leaves_nothing_charged():
     with pytest.raises(GatewayUnavailable):
         await rig.pay(payment_method=method, confirm=True)
     (payment,) = rig.store.payments.values()
-    assert payment.status is Status.PROCESSING and not rig.gateway._charges
+    assert payment.status is Status.PROCESSING and not rig.gateway.state.charges
 
 
 async def test_a_resumed_create_of_a_settled_payment_answers_its_state():
@@ -98,7 +98,7 @@ async def test_capture_cancel_and_refund_move_the_money_at_the_processor():
     payment_id = held.result.id
     captured = await rig.commands.capture_payment(SHOP, payment_id, 700, scope())
     assert captured.result.amount_received == 700
-    (charge,) = rig.gateway._charges.values()
+    (charge,) = rig.gateway.state.charges.values()
     assert charge.captured.amount == 700
     refunded = await rig.commands.refund_payment(
         _refunder(), payment_id, RefundRequest(200, "late"), scope()
@@ -116,7 +116,7 @@ async def test_canceling_a_held_payment_voids_it_first():
     )
     canceled = await rig.commands.cancel_payment(ALICE, held.result.id, scope())
     assert canceled.result.status is Status.CANCELED
-    (charge,) = rig.gateway._charges.values()
+    (charge,) = rig.gateway.state.charges.values()
     assert charge.voided
 
 

@@ -27,7 +27,7 @@ async def test_a_charge_left_processing_is_settled_once_after_the_grace():
     rig.clock.advance(120)
     assert await rig.janitor.run_once() == 1
     assert rig.store.payments[payment.id].status is Status.COMPLETED
-    assert len(rig.gateway._charges) == 1  # asked again, charged once
+    assert len(rig.gateway.state.charges) == 1  # asked again, charged once
     assert await rig.janitor.run_once() == 0
 
 
@@ -67,5 +67,5 @@ async def test_a_capture_whose_answer_was_lost_is_finished_with_its_amount():
     assert await rig.janitor.run_once() == 1
     settled = rig.store.payments[held.id]
     assert settled.status is Status.COMPLETED and settled.amount_received == 400
-    (charge,) = rig.gateway._charges.values()
+    (charge,) = rig.gateway.state.charges.values()
     assert charge.captured.amount == 400

@@ -57,7 +57,7 @@ async def test_a_cancel_waits_while_a_capture_is_at_the_processor():
     rig.gateway.capture = racing
     done = await rig.commands.capture_payment(SHOP, held.id, None, scope())
     assert refused and done.result.status is Status.COMPLETED
-    assert not rig.gateway._charges[done.result.gateway_reference].voided
+    assert not rig.gateway.state.charges[done.result.gateway_reference].voided
 
 
 async def test_a_refund_answered_after_another_was_reserved_still_settles():

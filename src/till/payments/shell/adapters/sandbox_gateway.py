@@ -1,6 +1,6 @@
 """The sandbox payment processor: the embedded default `PaymentGatewayPort`.
 
-Deterministic and in memory, shaped like Stripe's test mode. The card number
+Deterministic, shaped like Stripe's test mode. The card number
 chooses the answer: the API.md test cards in `DECLINING_CARDS` decline, any other
 number succeeds, and two more simulate the network: `TIMEOUT_AFTER_PROCESSING_CARD`
 is processed, then raises `GatewayOutcomeUnknown` (a retry with the same key
@@ -11,17 +11,18 @@ It keeps its own book of money moved (captures and refunds, with the fee it
 charges: Stripe's list price, told in each answer) for `transactions`, the
 reconciliation's processor side. Each mutating call is recorded under its
 idempotency key: the same key with the same parameters replays the first
-answer; with others it is rejected. For load
-and chaos tests, `latency` delays every call and `unavailable_rate` /
-`timeout_rate` inject those two failures, drawn from `rng`.
+answer; with others it is rejected. Its charges and answers live in a
+`SandboxState`, shared by every process in an app (PostgreSQL), as a real
+processor is one service for all of them. For load and chaos tests, `latency`
+delays every call and `unavailable_rate` / `timeout_rate` inject those two
+failures, drawn from `rng`.
 """
 
 import asyncio
 import hashlib
 import random
 import secrets
-from collections.abc import Callable
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, replace
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -38,6 +39,13 @@ from till.payments.core.gateway import (
     Outcome,
 )
 from till.payments.shell.adapters.sandbox_book import MemorySandboxBook, SandboxBook
+from till.payments.shell.adapters.sandbox_state import (
+    Change,
+    Charge,
+    Decide,
+    MemorySandboxState,
+    SandboxState,
+)
 
 DECLINING_CARDS = {
     "4000000000000002": "card_declined",
@@ -48,17 +56,6 @@ DECLINING_CARDS = {
 }
 TIMEOUT_AFTER_PROCESSING_CARD = "4000000000000259"
 UNAVAILABLE_CARD = "4000000000000341"
-
-
-@dataclass(slots=True)
-class _Charge:
-    status: Outcome
-    amount: Money
-    captured: Money
-    refunded: Money
-    decline_code: str | None = None
-    settles_at: datetime | None = None
-    voided: bool = False
 
 
 class SandboxGateway:
@@ -74,6 +71,7 @@ class SandboxGateway:
         unavailable_rate: float = 0.0,
         rng: random.Random | None = None,
         book: SandboxBook | None = None,
+        state: SandboxState | None = None,
     ) -> None:
         rates = (timeout_rate, unavailable_rate)
         if min(bank_transfer_delay, latency, *rates) < 0 or sum(rates) > 1:
@@ -85,77 +83,75 @@ class SandboxGateway:
         self._unavailable_rate = unavailable_rate
         # Fault injection, not security: a seeded Random makes chaos tests repeat.
         self._rng = rng or random.Random()  # noqa: S311
-        self._charges: dict[str, _Charge] = {}
         self.book = book or MemorySandboxBook()
-        self._answers: dict[str, tuple[tuple[object, ...], GatewayResult]] = {}
+        self.state = state or MemorySandboxState()
 
     async def authorize(self, request: ChargeRequest) -> GatewayResult:
         card = request.secret if request.method_type == "card" else None
         # The fingerprint keeps a digest of the card number, never the number.
         secret = hashlib.sha256(request.secret.encode()).hexdigest()
-        fingerprint = ("authorize", secret, *astuple(replace(request, secret="")))
-        return await self._call(
-            request.idempotency_key, fingerprint, partial(self._open, request), card
+        fingerprint = _digest(
+            ("authorize", secret, *astuple(replace(request, secret="")))
         )
+        timed_out = await self._network(card)
+        change = self._open(request)
+        result, fresh = await self.state.open(
+            request.idempotency_key, fingerprint, change
+        )
+        if fresh:
+            self._note(change.moved)
+        if timed_out or (fresh and card == TIMEOUT_AFTER_PROCESSING_CARD):
+            raise GatewayOutcomeUnknown("the sandbox timed out after processing")
+        return result
 
     async def capture(
         self, reference: str, amount: Money, idempotency_key: str
     ) -> GatewayResult:
-        return await self._mutate(idempotency_key, self._capture, reference, amount)
+        decide = partial(self._capture, amount)
+        return await self._mutate(idempotency_key, "capture", reference, decide, amount)
 
     async def void(self, reference: str, idempotency_key: str) -> GatewayResult:
-        return await self._mutate(idempotency_key, self._void, reference)
+        return await self._mutate(idempotency_key, "void", reference, self._void)
 
     async def refund(
         self, reference: str, amount: Money, idempotency_key: str
     ) -> GatewayResult:
-        return await self._mutate(idempotency_key, self._refund, reference, amount)
+        decide = partial(self._refund, amount)
+        return await self._mutate(idempotency_key, "refund", reference, decide, amount)
 
     async def lookup(self, reference: str) -> GatewayResult:
         if await self._network():
             raise GatewayOutcomeUnknown("the sandbox timed out")
-        charge = self._charge(reference)
-        if charge.voided:
-            return GatewayResult(Outcome.DECLINED, reference, message="voided")
-        fee = _fee(charge.captured) if charge.status is Outcome.SUCCEEDED else None
-        return GatewayResult(charge.status, reference, charge.decline_code, fee=fee)
+        change, _ = await self.state.apply(None, b"", reference, self._looked_up)
+        self._note(change.moved)
+        return change.result
 
     async def transactions(self, start: datetime, end: datetime) -> list[Movement]:
         return await self.book.between(start, end)
 
-    def _moved(self, kind: str, reference: str, amount: Money) -> int:
-        """Into the book; the fee (a charge's) for the answer."""
-        fee = _fee(amount) if kind == "charge" else 0
-        self.book.add(
-            Movement(
-                kind,
-                reference,
-                amount.currency.code,
-                amount.amount,
-                fee,
-                self._clock.now(),
-            )
-        )
-        return fee
-
     async def _mutate(
-        self, key: str, action: Callable[..., GatewayResult], *args: object
+        self, key: str, name: str, reference: str, decide: Decide, *args: object
     ) -> GatewayResult:
-        fingerprint = (action.__name__, *args)
-        return await self._call(key, fingerprint, partial(action, *args))
-
-    async def _call(
-        self,
-        key: str,
-        fingerprint: tuple[object, ...],
-        action: Callable[[], GatewayResult],
-        card: str | None = None,
-    ) -> GatewayResult:
-        timed_out = await self._network(card)
-        result, fresh = self._once(key, fingerprint, action)
-        if timed_out or (fresh and card == TIMEOUT_AFTER_PROCESSING_CARD):
+        fingerprint = _digest((name, reference, *args))
+        timed_out = await self._network()
+        change, fresh = await self.state.apply(key, fingerprint, reference, decide)
+        if fresh:
+            self._note(change.moved)
+        if timed_out:
             raise GatewayOutcomeUnknown("the sandbox timed out after processing")
-        return result
+        return change.result
+
+    def _note(self, moved: tuple[Movement, ...]) -> None:
+        for movement in moved:
+            self.book.add(movement)
+
+    def _moved(self, kind: str, reference: str, amount: Money) -> tuple[Movement, int]:
+        """A movement for the book, and the fee (a charge's) for the answer."""
+        fee = _fee(amount) if kind == "charge" else 0
+        movement = Movement(
+            kind, reference, amount.currency.code, amount.amount, fee, self._clock.now()
+        )
+        return movement, fee
 
     async def _network(self, card: str | None = None) -> bool:
         """Waits `latency`, raises the injected unavailability (nothing is
@@ -167,83 +163,95 @@ class SandboxGateway:
             raise GatewayUnavailable()
         return draw < self._unavailable_rate + self._timeout_rate
 
-    def _once(
-        self,
-        key: str,
-        fingerprint: tuple[object, ...],
-        action: Callable[[], GatewayResult],
-    ) -> tuple[GatewayResult, bool]:
-        """The recorded answer for `key` (False: a replay), or `action`'s."""
-        if key in self._answers:
-            recorded, result = self._answers[key]
-            if recorded != fingerprint:
-                raise GatewayRejected("idempotency key reused with other parameters")
-            return result, False
-        result = action()
-        self._answers[key] = (fingerprint, result)
-        return result, True
-
-    def _open(self, request: ChargeRequest) -> GatewayResult:
+    def _open(self, request: ChargeRequest) -> Change:
         reference = f"sbx_ch_{secrets.token_hex(12)}"
         zero = Money.zero(request.amount.currency)
-        charge = _Charge(Outcome.SUCCEEDED, request.amount, request.amount, zero)
+        charge = Charge(
+            reference, request.payment_id, Outcome.SUCCEEDED,
+            request.amount, request.amount, zero,
+        )  # fmt: skip
         if request.method_type == "bank_transfer":
-            charge.status = Outcome.PENDING
-            charge.settles_at = self._clock.now() + self._transfer_delay
+            settles_at = self._clock.now() + self._transfer_delay
+            charge = replace(
+                charge, status=Outcome.PENDING, captured=zero, settles_at=settles_at
+            )
         elif request.method_type != "card":
             raise GatewayRejected("unsupported payment method type")
         elif request.secret in DECLINING_CARDS:
-            charge.status = Outcome.DECLINED
-            charge.decline_code = DECLINING_CARDS[request.secret]
+            code = DECLINING_CARDS[request.secret]
+            charge = replace(
+                charge, status=Outcome.DECLINED, captured=zero, decline_code=code
+            )
         elif not request.capture:
-            charge.status = Outcome.REQUIRES_CAPTURE
-        fee = None
+            charge = replace(charge, status=Outcome.REQUIRES_CAPTURE, captured=zero)
         if charge.status is not Outcome.SUCCEEDED:
-            charge.captured = zero
-        else:
-            fee = self._moved("charge", reference, charge.captured)
-        self._charges[reference] = charge
-        return GatewayResult(charge.status, reference, charge.decline_code, fee=fee)
+            result = GatewayResult(charge.status, reference, charge.decline_code)
+            return Change(charge, result)
+        movement, fee = self._moved("charge", reference, charge.captured)
+        return Change(
+            charge, GatewayResult(charge.status, reference, fee=fee), (movement,)
+        )
 
-    def _capture(self, reference: str, amount: Money) -> GatewayResult:
-        charge = self._uncaptured(reference)
+    def _capture(self, amount: Money, found: Charge | None) -> Change:
+        charge, moved = self._uncaptured(found)
         if not _within(amount, charge.amount):
             raise GatewayRejected("capture amount is not within the authorised one")
-        charge.status, charge.captured = Outcome.SUCCEEDED, amount
-        fee = self._moved("charge", reference, amount)
-        return GatewayResult(Outcome.SUCCEEDED, reference, fee=fee)
+        movement, fee = self._moved("charge", charge.reference, amount)
+        captured = replace(charge, status=Outcome.SUCCEEDED, captured=amount)
+        result = GatewayResult(Outcome.SUCCEEDED, charge.reference, fee=fee)
+        return Change(captured, result, (*moved, movement))
 
-    def _void(self, reference: str) -> GatewayResult:
-        self._uncaptured(reference).voided = True
-        return GatewayResult(Outcome.SUCCEEDED, reference)
+    def _void(self, found: Charge | None) -> Change:
+        charge, moved = self._uncaptured(found)
+        result = GatewayResult(Outcome.SUCCEEDED, charge.reference)
+        return Change(replace(charge, voided=True), result, moved)
 
-    def _refund(self, reference: str, amount: Money) -> GatewayResult:
-        charge = self._charge(reference)
+    def _refund(self, amount: Money, found: Charge | None) -> Change:
+        charge, moved = self._settled(found)
         if charge.status is not Outcome.SUCCEEDED:
             raise GatewayRejected("only a captured charge can be refunded")
         if not _within(amount, charge.captured - charge.refunded):
             raise GatewayRejected("refund amount is not within the refundable one")
-        charge.refunded += amount
-        refund = f"sbx_re_{secrets.token_hex(12)}"
-        self._moved("refund", refund, amount)
-        return GatewayResult(Outcome.SUCCEEDED, refund)
+        reference = f"sbx_re_{secrets.token_hex(12)}"
+        movement, _ = self._moved("refund", reference, amount)
+        refunded = replace(charge, refunded=charge.refunded + amount)
+        result = GatewayResult(Outcome.SUCCEEDED, reference)
+        return Change(refunded, result, (*moved, movement))
 
-    def _uncaptured(self, reference: str) -> _Charge:
-        charge = self._charge(reference)
+    def _looked_up(self, found: Charge | None) -> Change:
+        charge, moved = self._settled(found)
+        if charge.voided:
+            result = GatewayResult(Outcome.DECLINED, charge.reference, message="voided")
+        else:
+            fee = _fee(charge.captured) if charge.status is Outcome.SUCCEEDED else None
+            result = GatewayResult(
+                charge.status, charge.reference, charge.decline_code, fee=fee
+            )
+        return Change(charge if moved else None, result, moved)
+
+    def _uncaptured(self, found: Charge | None) -> tuple[Charge, tuple[Movement, ...]]:
+        charge, moved = self._settled(found)
         if charge.status is not Outcome.REQUIRES_CAPTURE or charge.voided:
             raise GatewayRejected("the charge is not an uncaptured authorisation")
-        return charge
+        return charge, moved
 
-    def _charge(self, reference: str) -> _Charge:
-        """The charge, its bank transfer settled if the delay has passed."""
-        charge = self._charges.get(reference)
-        if charge is None:
+    def _settled(self, found: Charge | None) -> tuple[Charge, tuple[Movement, ...]]:
+        """The charge, its bank transfer settled if the delay has passed (and
+        the money that moved then)."""
+        if found is None:
             raise GatewayRejected("no such charge")
-        if charge.settles_at is not None and self._clock.now() >= charge.settles_at:
-            charge.status, charge.captured = Outcome.SUCCEEDED, charge.amount
-            charge.settles_at = None
-            self._moved("charge", reference, charge.amount)
-        return charge
+        if found.settles_at is None or self._clock.now() < found.settles_at:
+            return found, ()
+        settled = replace(
+            found, status=Outcome.SUCCEEDED, captured=found.amount, settles_at=None
+        )
+        movement, _ = self._moved("charge", found.reference, found.amount)
+        return settled, (movement,)
+
+
+def _digest(fingerprint: tuple[object, ...]) -> bytes:
+    """What a key's answer was given to, comparable across processes."""
+    return hashlib.sha256(repr(fingerprint).encode()).digest()
 
 
 def _fee(amount: Money) -> int:
