@@ -24,12 +24,7 @@ from till.platform.openapi_examples import (
     lift_examples,
     operations,
 )
-from till.platform.problem_examples import (
-    REQUEST_ID,
-    problem_example,
-    problem_status,
-)
-from till.platform.problems import ERROR_TYPE_BASE
+from till.platform.problem_examples import problem_example, problem_status
 
 __all__ = ["ANY_ID", "PROBLEM_RESPONSES", "Problem", "install_openapi", "problems"]
 
@@ -43,15 +38,11 @@ class Problem(BaseModel):
         extra="allow",
         json_schema_extra={
             "examples": [
-                {
-                    "type": ERROR_TYPE_BASE + "validation_error",
-                    "title": "Validation error",
-                    "status": 422,
-                    "detail": "password must have at least 12 characters",
-                    "code": "validation_error",
-                    "param": "password",
-                    "request_id": REQUEST_ID,
-                }
+                problem_example(
+                    "validation_error",
+                    "password must have at least 12 characters",
+                    "password",
+                )["value"]
             ]
         },
     )

@@ -23,7 +23,6 @@ _PROBLEMS: dict[str, tuple[int, str, str | None]] = {
     "invalid_credentials": (401, "email or password is incorrect", None),
     "token_expired": (401, "the access token has expired", None),
     "card_declined": (402, "the payment was declined", "payment_method"),
-    "insufficient_funds": (402, "the payment was declined", "payment_method"),
     "forbidden": (403, "only a service or an admin may do this", None),
     "mfa_required": (
         403,
@@ -36,11 +35,6 @@ _PROBLEMS: dict[str, tuple[int, str, str | None]] = {
     "idempotency_key_in_use": (
         409,
         "a request with this Idempotency-Key is still running; retry later",
-        None,
-    ),
-    "payload_too_large": (
-        413,
-        "the request body is larger than 1048576 bytes",
         None,
     ),
     "validation_error": (
@@ -67,14 +61,12 @@ _SUMMARIES = {
     "invalid_credentials": "Wrong email, password or code",
     "token_expired": "The access token expired",
     "card_declined": "The card was declined",
-    "insufficient_funds": "The card has too little money",
     "forbidden": "The caller may see this but not do that",
     "mfa_required": "An admin token with a recent MFA step-up is needed",
     "not_found": "Unknown id, or not the caller's",
     "conflict": "The resource already exists",
     "invalid_state": "The status does not allow this action",
     "idempotency_key_in_use": "The first request with this key is still running",
-    "payload_too_large": "The body is over 1 MiB",
     "validation_error": "A field is invalid",
     "idempotency_key_reused": "This key was used with another body",
     "rate_limited": "Too many requests (see Retry-After)",

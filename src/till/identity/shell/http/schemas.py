@@ -54,7 +54,7 @@ class ApiKeyRequest(StrictRequest):
 class UserOut(Response):
     model_config = examples(ex.USER)
 
-    id: str = Field(examples=["usr_01JD3Q6B7W8X9Y0Z1A2B3C4D5E"])
+    id: str = Field(examples=[ex.USER_ID])
     object: Literal["user"] = "user"
     email: str
     name: str | None

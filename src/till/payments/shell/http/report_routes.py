@@ -46,7 +46,7 @@ class ReconciliationRequest(StrictRequest):
         {"from": "2026-03-02T00:00:00Z", "to": "2026-03-02T12:00:00Z"},
     )
 
-    date: str | None = Field(default=None, max_length=10, examples=["2026-03-01"])
+    date: str | None = Field(default=None, max_length=10, examples=["2026-03-02"])
     from_: str | None = Field(default=None, alias="from", max_length=40)
     to: str | None = Field(default=None, max_length=40)
 

@@ -78,7 +78,7 @@ class PaymentMethodOut(Response):
 class PaymentRequest(StrictRequest):
     model_config = examples(ex.NEW_PAYMENT, ex.NEW_HELD_PAYMENT)
 
-    amount: int = Field(ge=1, examples=[1050], description="Minor units.")
+    amount: int = Field(ge=1, examples=[2500], description="Minor units.")
     currency: str = Currency
     payment_method: str | None = Field(default=None, max_length=64)
     customer_id: str | None = Field(default=None, max_length=64)
