@@ -12,10 +12,11 @@ from till.identity.shell.http.schemas import (
     RolesRequest,
     UserOut,
 )
+from till.platform.openapi import problems
 from till.platform.pagination import Limit, StartingAfter, page
 from till.platform.schemas import ListOf
 
-router = APIRouter(tags=["identity admin"])
+router = APIRouter(tags=["identity admin"], responses=problems("mfa_required"))
 
 
 def key_out(key: ApiKey) -> ApiKeyOut:

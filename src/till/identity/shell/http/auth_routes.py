@@ -18,6 +18,7 @@ from till.identity.shell.http.schemas import (
     UserOut,
 )
 from till.platform.client_address import client_ip
+from till.platform.openapi import problems
 from till.platform.pagination import Limit, StartingAfter, page
 from till.platform.schemas import ListOf
 
@@ -45,14 +46,31 @@ def pair_out(pair: TokenPair) -> TokenPairOut:
 
 
 @router.post(
-    "/register", status_code=status.HTTP_201_CREATED, dependencies=[CredentialRateLimit]
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[CredentialRateLimit],
+    responses=problems(
+        "rate_limited",
+        conflict={
+            "detail": "an account with this email already exists",
+            "param": "email",
+        },
+        validation_error={
+            "detail": "password must have at least 12 characters",
+            "param": "password",
+        },
+    ),
 )
 async def register(body: RegisterRequest, identity: Commands) -> UserOut:
     """Create an account. Password ≥ 12 characters and not a common one."""
     return user_out(await identity.register(body.email, body.password, body.name))
 
 
-@router.post("/login", dependencies=[CredentialRateLimit])
+@router.post(
+    "/login",
+    dependencies=[CredentialRateLimit],
+    responses=problems("invalid_credentials", "rate_limited"),
+)
 async def login(
     body: LoginRequest, request: Request, identity: Commands
 ) -> TokenPairOut:
@@ -63,7 +81,13 @@ async def login(
     )
 
 
-@router.post("/refresh", dependencies=[CredentialRateLimit])
+@router.post(
+    "/refresh",
+    dependencies=[CredentialRateLimit],
+    responses=problems(
+        "rate_limited", unauthenticated={"detail": "refresh token is not valid"}
+    ),
+)
 async def refresh(body: RefreshRequest, identity: Commands) -> TokenPairOut:
     """Rotate: each refresh token works once; a reused one revokes its session."""
     return pair_out(await identity.refresh(body.refresh_token))
@@ -77,7 +101,7 @@ async def logout(user: CurrentUser, identity: Commands) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me")
+@router.get("/me", responses=problems("token_expired"))
 async def me(user: CurrentUser, identity: Queries) -> UserOut:
     return user_out(await identity.profile(user.id))
 

@@ -9,13 +9,21 @@ from pydantic import Field
 
 from till.migration.core.flags import MAX_ALLOWLIST, FeatureFlag, FlagSettings
 from till.migration.shell.http.dependencies import CurrentCaller, FeatureFlags
-from till.platform.schemas import ListOf, StrictRequest
+from till.platform.openapi import ANY_ID, problems
+from till.platform.schemas import ListOf, StrictRequest, examples
 from till.platform.schemas import Response as ResponseModel
 
 router = APIRouter(tags=["migration"])
+CUSTOMER_ID = "usr_01KH5ZND8RPV25GRW7BRT4GZ53"
+ADMIN_ID = "usr_01KAG4E100HHMQDSDN8421BFF9"
 
 
 class FlagRequest(StrictRequest):
+    model_config = examples(
+        {"enabled": True, "percentage": 10, "allowlist": [CUSTOMER_ID]},
+        {"enabled": False, "percentage": 0},
+    )
+
     enabled: bool = Field(description="false: off for everyone (the kill switch)")
     percentage: int = Field(
         ge=0,
@@ -27,11 +35,24 @@ class FlagRequest(StrictRequest):
         default_factory=list,
         max_length=MAX_ALLOWLIST,
         description="customer ids that are on whatever the percentage",
-        examples=[["usr_01HV7Z3Y8Q2K6M4N5P7R9S1T3V"]],  # pragma: allowlist secret
+        examples=[[CUSTOMER_ID]],
     )
 
 
 class FlagOut(ResponseModel):
+    model_config = examples(
+        {
+            "object": "feature_flag",
+            "key": "orders.create",
+            "enabled": True,
+            "percentage": 10,
+            "allowlist": [CUSTOMER_ID],
+            "version": 4,
+            "updated_at": "2026-03-02T08:30:00.000000Z",
+            "updated_by": ADMIN_ID,
+        }
+    )
+
     object: str = "feature_flag"
     key: str = Field(examples=["orders.create"])
     enabled: bool
@@ -54,14 +75,23 @@ def flag_out(flag: FeatureFlag) -> FlagOut:
     )
 
 
-@router.get("/v1/admin/flags")
+@router.get(
+    "/v1/admin/flags",
+    responses=problems(forbidden={"detail": "only an admin may list feature flags"}),
+)
 async def list_flags(caller: CurrentCaller, flags: FeatureFlags) -> ListOf[FlagOut]:
     """Admins: every flag, by key."""
     listed = await flags.list(caller)
     return ListOf[FlagOut](data=[flag_out(f) for f in listed], has_more=False)
 
 
-@router.put("/v1/admin/flags/{key}")
+@router.put(
+    "/v1/admin/flags/{key}",
+    openapi_extra=ANY_ID,  # creates the flag or replaces its settings
+    responses=problems(
+        mfa_required={"detail": "to change a feature flag needs a recent MFA check"}
+    ),
+)
 async def set_flag(
     key: str, body: FlagRequest, caller: CurrentCaller, flags: FeatureFlags
 ) -> FlagOut:

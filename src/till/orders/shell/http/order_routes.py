@@ -16,6 +16,7 @@ from till.orders.shell.http.dependencies import Commands, CurrentCaller, Idempot
 from till.orders.shell.http.schemas import OrderOut, OrderRequest, PayRequest
 from till.platform.client_address import client_ip
 from till.platform.idempotent_http import json_response, run_idempotent
+from till.platform.openapi import problems
 
 router = APIRouter(tags=["orders"])
 IdempotencyKey = Annotated[
@@ -36,7 +37,15 @@ def _ok(order: Order) -> StoredResponse:
     return json_response(200, order_view(order))
 
 
-@router.post("/v1/orders", status_code=status.HTTP_201_CREATED, response_model=OrderOut)
+@router.post(
+    "/v1/orders",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderOut,
+    responses=problems(
+        forbidden={"detail": "a user can only order as themselves"},
+        validation_error={"detail": "Extra inputs are not permitted", "param": "total"},
+    ),
+)
 async def create_order(
     request: Request,
     body: OrderRequest,
@@ -64,7 +73,15 @@ async def create_order(
     )
 
 
-@router.post("/v1/orders/{order_id}/pay", response_model=OrderOut)
+@router.post(
+    "/v1/orders/{order_id}/pay",
+    response_model=OrderOut,
+    responses=problems(
+        "card_declined",
+        "gateway_unavailable",
+        invalid_state={"detail": "cannot pay when status is paid"},
+    ),
+)
 async def pay_order(
     request: Request,
     order_id: str,
@@ -90,7 +107,14 @@ async def pay_order(
     )
 
 
-@router.post("/v1/orders/{order_id}/cancel", response_model=OrderOut)
+@router.post(
+    "/v1/orders/{order_id}/cancel",
+    response_model=OrderOut,
+    responses=problems(
+        "gateway_unavailable",
+        invalid_state={"detail": "cannot cancel when status is shipped"},
+    ),
+)
 async def cancel_order(
     request: Request,
     order_id: str,
@@ -112,7 +136,7 @@ async def cancel_order(
     )
 
 
-def _move(action: str, doc: str) -> None:
+def _move(action: str, doc: str, before: str) -> None:
     async def move(
         request: Request,
         order_id: str,
@@ -132,9 +156,16 @@ def _move(action: str, doc: str) -> None:
 
     move.__doc__ = doc
     move.__name__ = f"{action}_order"
-    router.post(f"/v1/orders/{{order_id}}/{action}", response_model=OrderOut)(move)
+    router.post(
+        f"/v1/orders/{{order_id}}/{action}",
+        response_model=OrderOut,
+        responses=problems(
+            forbidden={"detail": f"you may not {action} this order"},
+            invalid_state={"detail": f"cannot {action} when status is {before}"},
+        ),
+    )(move)
 
 
-_move("fulfill", "A paid order is fulfilled (service or admin).")
-_move("ship", "A fulfilled order is shipped (service or admin).")
-_move("deliver", "A shipped order is delivered (service or admin).")
+_move("fulfill", "A paid order is fulfilled (service or admin).", "pending_payment")
+_move("ship", "A fulfilled order is shipped (service or admin).", "paid")
+_move("deliver", "A shipped order is delivered (service or admin).", "fulfilled")

@@ -6,12 +6,15 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from till.platform.schemas import Response, StrictRequest
+from till.orders.shell.http import schema_examples as ex
+from till.platform.schemas import Response, StrictRequest, examples
 
 
 class OrderItemIn(StrictRequest):
-    sku: str = Field(min_length=1, max_length=200, examples=["SKU-1"])
-    name: str = Field(min_length=1, max_length=200, examples=["Blue mug"])
+    model_config = examples(ex.ITEM)
+
+    sku: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
     quantity: int = Field(ge=1, le=1_000_000, examples=[2])
     unit_amount: int = Field(
         ge=0, le=10**15, examples=[1250], description="Minor units."
@@ -21,6 +24,8 @@ class OrderItemIn(StrictRequest):
 class OrderRequest(StrictRequest):
     """Totals are computed by the server: a `total` here is rejected."""
 
+    model_config = examples(ex.NEW_ORDER, ex.NEW_ORDER_FOR_CUSTOMER)
+
     currency: str = Field(min_length=3, max_length=3, examples=["usd"])
     items: list[OrderItemIn] = Field(min_length=1, max_length=100)
     customer_id: str | None = Field(
@@ -29,7 +34,9 @@ class OrderRequest(StrictRequest):
 
 
 class PayRequest(StrictRequest):
-    payment_method: str = Field(min_length=1, max_length=64, examples=["pm_01J..."])
+    model_config = examples(ex.PAY)
+
+    payment_method: str = Field(min_length=1, max_length=64)
 
 
 class OrderItemOut(Response):
@@ -41,6 +48,8 @@ class OrderItemOut(Response):
 
 
 class OrderOut(Response):
+    model_config = examples(ex.ORDER)
+
     id: str
     object: Literal["order"] = "order"
     status: str
@@ -56,6 +65,8 @@ class OrderOut(Response):
 
 
 class OrderEventOut(Response):
+    model_config = examples(ex.ORDER_EVENT)
+
     version: int
     type: str
     at: str

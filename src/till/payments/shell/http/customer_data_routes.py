@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request, status
 
 from till.payments.core.access import require_admin_with_mfa
 from till.payments.shell.http.dependencies import CurrentCaller
+from till.payments.shell.http.report_schemas import ErasureOut
+from till.platform.openapi import ANY_ID, problems
 
 router = APIRouter(tags=["customers"])
 
@@ -13,6 +15,16 @@ router = APIRouter(tags=["customers"])
 @router.delete(
     "/v1/customers/{customer_id}/personal-data",
     status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=ANY_ID,  # erasing is idempotent: an unknown customer too
+    response_model=None,  # documented below; the dict is sent as it is
+    responses={
+        status.HTTP_202_ACCEPTED: {"model": ErasureOut},
+        **problems(
+            mfa_required={
+                "detail": "erase a customer's personal data needs a recent MFA check"
+            }
+        ),
+    },
 )
 async def erase_personal_data(
     request: Request, customer_id: str, caller: CurrentCaller

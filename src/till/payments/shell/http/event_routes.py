@@ -8,12 +8,21 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from till.payments.shell.http.dependencies import CurrentCaller, Queries
+from till.payments.shell.http.schemas import EventOut
+from till.platform.openapi import problems
 from till.platform.pagination import Limit, StartingAfter
+from till.platform.schemas import ListOf
 
 router = APIRouter(tags=["events"])
 
 
-@router.get("/v1/events")
+@router.get(
+    "/v1/events",
+    response_model=ListOf[EventOut],
+    responses=problems(
+        forbidden={"detail": "only a service or an admin may list events"}
+    ),
+)
 async def list_events(
     caller: CurrentCaller,
     payments: Queries,

@@ -18,6 +18,7 @@ from till.payments.shell.http.schemas import (
     PaymentMethodOut,
     PaymentMethodRequest,
 )
+from till.platform.openapi import problems
 
 router = APIRouter(tags=["payments"])
 
@@ -79,6 +80,10 @@ def _new_method(body: PaymentMethodRequest) -> NewPaymentMethod:
     "/v1/payment-methods",
     status_code=status.HTTP_201_CREATED,
     dependencies=[PaymentIpLimit],
+    responses=problems(
+        "rate_limited",
+        validation_error={"detail": "card number is not valid", "param": "card.number"},
+    ),
 )
 async def add_payment_method(
     body: PaymentMethodRequest, caller: LimitedCaller, payments: Commands

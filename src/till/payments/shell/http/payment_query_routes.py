@@ -12,6 +12,7 @@ from till.payments.core.commands import PaymentListQuery
 from till.payments.core.views import payment_view, rfc3339
 from till.payments.shell.http.dependencies import CurrentCaller, Queries
 from till.payments.shell.http.schemas import PaymentEventOut, PaymentOut
+from till.platform.openapi import problems
 from till.platform.pagination import Limit, StartingAfter
 from till.platform.schemas import ListOf
 
@@ -68,7 +69,15 @@ async def list_payments(
     )
 
 
-@router.get("/v1/payments/{payment_id}/events", response_model=ListOf[PaymentEventOut])
+@router.get(
+    "/v1/payments/{payment_id}/events",
+    response_model=ListOf[PaymentEventOut],
+    responses=problems(
+        forbidden={
+            "detail": "only a service or an admin may read a payment's audit trail"
+        }
+    ),
+)
 async def payment_events(
     payment_id: str, caller: CurrentCaller, payments: Queries
 ) -> Response:

@@ -14,6 +14,7 @@ from till.payments.core.commands import PaymentIntent, RefundRequest
 from till.payments.core.models import Payment, Status
 from till.payments.core.refunds import Refund
 from till.payments.core.views import payment_view, refund_view
+from till.payments.shell.http import schema_examples as ex
 from till.payments.shell.http.dependencies import (
     Commands,
     Idempotency,
@@ -34,10 +35,15 @@ from till.payments.shell.http.schemas import (
     RefundRequestIn,
 )
 from till.platform.client_address import client_ip
+from till.platform.openapi import problems
 from till.platform.problems import problem_body
 from till.platform.request_context import request_id_var
 
-router = APIRouter(tags=["payments"], dependencies=[PaymentIpLimit])
+router = APIRouter(
+    tags=["payments"],
+    dependencies=[PaymentIpLimit],
+    responses=problems("rate_limited", "gateway_unavailable"),
+)
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -74,7 +80,10 @@ def _refund(refund: Refund) -> StoredResponse:
 
 
 @router.post(
-    "/v1/payments", status_code=status.HTTP_201_CREATED, response_model=PaymentOut
+    "/v1/payments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PaymentOut,
+    responses=problems(forbidden={"detail": "a user can only pay as themselves"}),
 )
 async def create_payment(
     request: Request,
@@ -107,7 +116,14 @@ async def create_payment(
     )
 
 
-@router.post("/v1/payments/{payment_id}/confirm", response_model=PaymentOut)
+@router.post(
+    "/v1/payments/{payment_id}/confirm",
+    response_model=PaymentOut,
+    responses=problems(
+        card_declined={"payment": ex.DECLINED_PAYMENT},
+        invalid_state={"detail": "cannot confirm when status is completed"},
+    ),
+)
 async def confirm_payment(
     request: Request,
     payment_id: str,
@@ -132,7 +148,14 @@ async def confirm_payment(
     )
 
 
-@router.post("/v1/payments/{payment_id}/capture", response_model=PaymentOut)
+@router.post(
+    "/v1/payments/{payment_id}/capture",
+    response_model=PaymentOut,
+    responses=problems(
+        forbidden={"detail": "only a service or an admin may capture a payment"},
+        invalid_state={"detail": "cannot capture when status is completed"},
+    ),
+)
 async def capture_payment(
     request: Request,
     payment_id: str,
@@ -154,7 +177,11 @@ async def capture_payment(
     )
 
 
-@router.post("/v1/payments/{payment_id}/cancel", response_model=PaymentOut)
+@router.post(
+    "/v1/payments/{payment_id}/cancel",
+    response_model=PaymentOut,
+    responses=problems("invalid_state"),
+)
 async def cancel_payment(
     request: Request,
     payment_id: str,
@@ -178,6 +205,15 @@ async def cancel_payment(
     "/v1/payments/{payment_id}/refunds",
     status_code=status.HTTP_201_CREATED,
     response_model=RefundOut,
+    responses=problems(
+        forbidden={"detail": "only a service or an admin may refund a payment"},
+        mfa_required={"detail": "refunds above 100000 need a recent MFA check"},
+        invalid_state={"detail": "cannot refund when status is pending"},
+        validation_error={
+            "detail": "refund of 3000 exceeds refundable 2500",
+            "param": "amount",
+        },
+    ),
 )
 async def refund_payment(
     request: Request,

@@ -6,10 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 
+from till.payments.shell.http.webhook_schemas import ProcessorEventReceived
+from till.platform.openapi import problems
+
 router = APIRouter(tags=["gateways"])
 
 
-@router.post("/v1/gateways/stripe/webhook")
+@router.post(
+    "/v1/gateways/stripe/webhook",
+    response_model=None,  # documented below; the dict is sent as it is
+    responses={200: {"model": ProcessorEventReceived}, **problems("invalid_signature")},
+)
 async def stripe_webhook(
     request: Request,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,

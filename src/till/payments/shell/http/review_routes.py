@@ -9,8 +9,11 @@ from starlette.responses import Response
 
 from till.payments.core.views import payment_view, review_view
 from till.payments.shell.http.dependencies import CurrentCaller
+from till.payments.shell.http.schemas import PaymentOut, ReviewOut
 from till.payments.shell.orchestrators.review_desk import ReviewDesk
+from till.platform.openapi import problems
 from till.platform.pagination import Limit, StartingAfter
+from till.platform.schemas import ListOf
 
 router = APIRouter(tags=["reviews"])
 
@@ -24,7 +27,11 @@ def _json(body: object) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.get("/v1/reviews")
+@router.get(
+    "/v1/reviews",
+    response_model=ListOf[ReviewOut],
+    responses=problems(forbidden={"detail": "only an admin may list reviews"}),
+)
 async def list_reviews(
     request: Request,
     caller: CurrentCaller,
@@ -39,7 +46,14 @@ async def list_reviews(
     return _json({"object": "list", "data": data, "has_more": more})
 
 
-@router.post("/v1/reviews/{review_id}/approve")
+@router.post(
+    "/v1/reviews/{review_id}/approve",
+    response_model=PaymentOut,
+    responses=problems(
+        mfa_required={"detail": "approve a review needs a recent MFA check"},
+        invalid_state={"detail": "cannot approve when status is canceled"},
+    ),
+)
 async def approve_review(
     request: Request, review_id: str, caller: CurrentCaller
 ) -> Response:
@@ -47,7 +61,14 @@ async def approve_review(
     return _json(payment_view(await _desk(request).approve(caller, review_id)))
 
 
-@router.post("/v1/reviews/{review_id}/reject")
+@router.post(
+    "/v1/reviews/{review_id}/reject",
+    response_model=PaymentOut,
+    responses=problems(
+        mfa_required={"detail": "reject a review needs a recent MFA check"},
+        invalid_state={"detail": "cannot reject when status is completed"},
+    ),
+)
 async def reject_review(
     request: Request, review_id: str, caller: CurrentCaller
 ) -> Response:

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from till.platform.schemas import Response, StrictRequest
+from till.payments.shell.http import schema_examples as ex
+from till.platform.schemas import Response, StrictRequest, examples
 
 Currency = Field(
     min_length=3, max_length=3, examples=["usd"], description="ISO 4217, lowercase"
@@ -18,7 +19,7 @@ Metadata = dict[
 
 
 class CardIn(StrictRequest):
-    number: str = Field(min_length=12, max_length=23, examples=["4242424242424242"])
+    number: str = Field(min_length=12, max_length=23, examples=[ex.TEST_CARD])
     exp_month: int = Field(examples=[12])
     exp_year: int = Field(examples=[2030])
     cvc: str = Field(min_length=3, max_length=4, examples=["123"])
@@ -40,6 +41,8 @@ class BillingDetailsIn(StrictRequest):
 
 
 class PaymentMethodRequest(StrictRequest):
+    model_config = examples(ex.NEW_CARD, ex.NEW_BANK_ACCOUNT)
+
     type: Literal["card", "bank_transfer"]
     card: CardIn | None = None
     bank_transfer: BankTransferIn | None = None
@@ -61,17 +64,21 @@ class BankTransferOut(Response):
 
 
 class PaymentMethodOut(Response):
-    id: str = Field(examples=["pm_01JD3Q4Z5X6Y7W8V9T0S1R2Q3P"])
+    model_config = examples(ex.CARD_METHOD)
+
+    id: str = Field(examples=[ex.CARD_ID])
     object: Literal["payment_method"] = "payment_method"
     type: str
     customer_id: str | None
-    card: CardOut | None = None
-    bank_transfer: BankTransferOut | None = None
-    billing_details: dict[str, str] | None = None
+    card: CardOut | None
+    bank_transfer: BankTransferOut | None
+    billing_details: dict[str, str] | None
 
 
 class PaymentRequest(StrictRequest):
-    amount: int = Field(ge=1, examples=[1050], description="Minor units.")
+    model_config = examples(ex.NEW_PAYMENT, ex.NEW_HELD_PAYMENT)
+
+    amount: int = Field(ge=1, examples=[2500], description="Minor units.")
     currency: str = Currency
     payment_method: str | None = Field(default=None, max_length=64)
     customer_id: str | None = Field(default=None, max_length=64)
@@ -82,14 +89,20 @@ class PaymentRequest(StrictRequest):
 
 
 class ConfirmRequest(StrictRequest):
+    model_config = examples(ex.CONFIRM)
+
     payment_method: str | None = Field(default=None, max_length=64)
 
 
 class CaptureRequest(StrictRequest):
+    model_config = examples(ex.CAPTURE)
+
     amount: int | None = Field(default=None, ge=1)
 
 
 class RefundRequestIn(StrictRequest):
+    model_config = examples(ex.REFUND_REQUEST)
+
     amount: int | None = Field(default=None, ge=1)
     reason: str | None = Field(default=None, max_length=500)
 
@@ -105,7 +118,9 @@ class Failure(Response):
 
 
 class PaymentOut(Response):
-    id: str = Field(examples=["pay_01JD3Q4Z5X6Y7W8V9T0S1R2Q3P"])
+    model_config = examples(ex.PAYMENT, ex.DECLINED_PAYMENT)
+
+    id: str = Field(examples=[ex.PAYMENT_ID])
     object: Literal["payment"] = "payment"
     amount: int
     currency: str
@@ -125,7 +140,9 @@ class PaymentOut(Response):
 
 
 class RefundOut(Response):
-    id: str = Field(examples=["re_01JD3Q4Z5X6Y7W8V9T0S1R2Q3P"])
+    model_config = examples(ex.REFUND)
+
+    id: str = Field(examples=[ex.REFUND_ID])
     object: Literal["refund"] = "refund"
     payment_id: str
     amount: int
@@ -136,8 +153,44 @@ class RefundOut(Response):
 
 
 class PaymentEventOut(Response):
+    model_config = examples(ex.PAYMENT_EVENT)
+
     version: int
     type: str
     at: str
     amount: int
     data: dict[str, object]
+
+
+class EventOut(Response):
+    """An event as published to RabbitMQ and to webhooks (API.md, Events)."""
+
+    model_config = examples(ex.EVENT)
+
+    id: str
+    type: str
+    created_at: str
+    data: dict[str, object]
+
+
+class ReviewRisk(Response):
+    score: int | None
+    level: str | None
+    reasons: list[str]
+
+
+class ReviewOut(Response):
+    """A payment that fraud screening held for a person to decide."""
+
+    model_config = examples(ex.REVIEW)
+
+    id: str
+    object: Literal["review"] = "review"
+    payment_id: str
+    open: bool
+    reason: str
+    amount: int
+    currency: str
+    customer_id: str | None
+    risk: ReviewRisk
+    created_at: str

@@ -8,21 +8,31 @@ from pydantic import Field
 
 from till.payments.core.views import rfc3339
 from till.payments.core.webhook_endpoints import WebhookEndpoint
+from till.payments.shell.http import schema_examples as ex
 from till.payments.shell.http.dependencies import CurrentCaller
+from till.payments.shell.http.webhook_schemas import (
+    DeliveryQueuedOut,
+    WebhookDeliveryOut,
+)
+from till.platform.openapi import problems
 from till.platform.pagination import Limit
-from till.platform.schemas import ListOf, StrictRequest
+from till.platform.schemas import ListOf, StrictRequest, examples
 from till.platform.schemas import Response as ResponseModel
 
 router = APIRouter(tags=["webhooks"])
 
 
 class WebhookEndpointRequest(StrictRequest):
+    model_config = examples(ex.NEW_ENDPOINT)
+
     url: str = Field(max_length=2048, examples=["https://shop.example/hooks/till"])
     events: list[str] = Field(max_length=30, examples=[["payment.completed"]])
     description: str | None = Field(default=None, max_length=500)
 
 
 class WebhookEndpointOut(ResponseModel):
+    model_config = examples(ex.ENDPOINT)
+
     id: str
     object: str = "webhook_endpoint"
     url: str
@@ -33,6 +43,8 @@ class WebhookEndpointOut(ResponseModel):
 
 
 class WebhookEndpointWithSecretOut(WebhookEndpointOut):
+    model_config = examples(ex.ENDPOINT | {"secret": ex.WEBHOOK_SECRET})
+
     secret: str
 
 
@@ -57,6 +69,13 @@ def _commands(request: Request) -> Any:
     "/v1/webhook-endpoints",
     status_code=status.HTTP_201_CREATED,
     response_model=WebhookEndpointWithSecretOut,
+    responses=problems(
+        mfa_required={"detail": "add a webhook endpoint needs a recent MFA check"},
+        validation_error={
+            "detail": "url must be an http(s) URL with a host",
+            "param": "url",
+        },
+    ),
 )
 async def create_webhook_endpoint(
     request: Request, body: WebhookEndpointRequest, caller: CurrentCaller
@@ -68,7 +87,13 @@ async def create_webhook_endpoint(
     return endpoint_out(endpoint, with_secret=True)
 
 
-@router.get("/v1/webhook-endpoints", response_model=ListOf[WebhookEndpointOut])
+@router.get(
+    "/v1/webhook-endpoints",
+    response_model=ListOf[WebhookEndpointOut],
+    responses=problems(
+        forbidden={"detail": "only an admin may list webhook endpoints"}
+    ),
+)
 async def list_webhook_endpoints(
     request: Request, caller: CurrentCaller
 ) -> dict[str, Any]:
@@ -80,6 +105,9 @@ async def list_webhook_endpoints(
 @router.post(
     "/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
     response_model=WebhookEndpointWithSecretOut,
+    responses=problems(
+        mfa_required={"detail": "rotate a webhook secret needs a recent MFA check"}
+    ),
 )
 async def rotate_webhook_secret(
     request: Request, endpoint_id: str, caller: CurrentCaller
@@ -90,7 +118,11 @@ async def rotate_webhook_secret(
 
 
 @router.delete(
-    "/v1/webhook-endpoints/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT
+    "/v1/webhook-endpoints/{endpoint_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(
+        mfa_required={"detail": "delete a webhook endpoint needs a recent MFA check"}
+    ),
 )
 async def delete_webhook_endpoint(
     request: Request, endpoint_id: str, caller: CurrentCaller
@@ -99,7 +131,14 @@ async def delete_webhook_endpoint(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/v1/webhook-endpoints/{endpoint_id}/deliveries")
+@router.get(
+    "/v1/webhook-endpoints/{endpoint_id}/deliveries",
+    response_model=None,  # documented below; the dict is sent as it is
+    responses={
+        200: {"model": ListOf[WebhookDeliveryOut]},
+        **problems(forbidden={"detail": "only an admin may read webhook deliveries"}),
+    },
+)
 async def list_webhook_deliveries(
     request: Request, endpoint_id: str, caller: CurrentCaller, limit: Limit = 20
 ) -> dict[str, Any]:
@@ -115,6 +154,11 @@ async def list_webhook_deliveries(
 @router.post(
     "/v1/webhook-deliveries/{delivery_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=None,  # documented below; the dict is sent as it is
+    responses={
+        202: {"model": DeliveryQueuedOut},
+        **problems(forbidden={"detail": "only an admin may retry a webhook delivery"}),
+    },
 )
 async def retry_webhook_delivery(
     request: Request, delivery_id: str, caller: CurrentCaller
