@@ -86,6 +86,14 @@ async def test_a_completed_payment_is_delivered_signed(client):
             and event["data"]["id"] == payment["id"]
         )
         assert headers["webhook-id"] == event["id"] and event["id"].startswith("evt_")
+
+        async def recorded():  # the sender records the answer after it arrives
+            rows = await _delivery(
+                client, "payment.completed", payment["id"], endpoint["id"]
+            )
+            return rows and rows[0].status != "pending"
+
+        await _until(recorded, client, seconds=5.0)
         (row,) = await _delivery(
             client, "payment.completed", payment["id"], endpoint["id"]
         )
