@@ -12,8 +12,13 @@ from till.orders.core.ports import OrderReadsPort
 
 
 class OrderQueries:
-    def __init__(self, reads: OrderReadsPort) -> None:
+    """`reads` must see the caller's own writes (the primary: an order by
+    id); `lists` may lag by the replication delay (a read replica: lists and
+    histories)."""
+
+    def __init__(self, reads: OrderReadsPort, lists: OrderReadsPort | None = None):
         self.reads = reads
+        self.lists = lists or reads
 
     async def get_order(self, caller: Caller, order_id: str) -> Order:
         require_scope(caller, "orders:read")
@@ -31,8 +36,8 @@ class OrderQueries:
             if query.customer_id not in (None, caller.id):
                 return [], False  # another customer's orders: none visible
             query = replace(query, customer_id=caller.id)
-        return await self.reads.page(query)
+        return await self.lists.page(query)
 
     async def order_history(self, caller: Caller, order_id: str) -> list[OrderEvent]:
         await self.get_order(caller, order_id)
-        return await self.reads.events(order_id)
+        return await self.lists.events(order_id)
