@@ -158,6 +158,8 @@ def streaming_replica() -> Iterator[Replica]:
 def pgbouncer(pool_size: int = 2) -> Iterator[int]:
     """A PgBouncer in transaction mode in front of the local PostgreSQL, with
     few server connections (so that clients share them), on a free port."""
+    binary = shutil.which("pgbouncer")
+    assert binary, "pgbouncer is not installed (.ci/services.sh installs it)"
     home = Path(tempfile.mkdtemp(prefix="till-pgbouncer-"))
     port = free_port()
     (home / "users.txt").write_text('"postgres" ""\n')
@@ -168,12 +170,10 @@ def pgbouncer(pool_size: int = 2) -> Iterator[int]:
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {home / 'users.txt'}\n"
         f"pool_mode = transaction\ndefault_pool_size = {pool_size}\n"
-        "max_client_conn = 500\n"
+        "max_client_conn = 500\nadmin_users = postgres\n"
         f"logfile = {home / 'pgbouncer.log'}\n"
     )
     _hand_over(home)
-    binary = shutil.which("pgbouncer")
-    assert binary, "pgbouncer is not installed (.ci/services.sh installs it)"
     process = subprocess.Popen(
         [binary, str(home / "pgbouncer.ini")],
         stdout=subprocess.DEVNULL,
