@@ -22,6 +22,18 @@ if ! up "$PG_UP"; then
   wait_for "$PG_UP" || { echo "PostgreSQL did not start"; exit 1; }
 fi
 
+# The read-replica test (tests/integration/test_read_replica.py) streams a
+# standby from this server with pg_basebackup: replication connections from
+# 127.0.0.1 must be allowed (trust, like the others here).
+HBA="$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW hba_file')"
+if [ -n "$HBA" ] && ! grep -Eq '^host[[:space:]]+replication[[:space:]]' "$HBA"; then
+  echo "host replication all 127.0.0.1/32 trust" >>"$HBA"
+  psql -h 127.0.0.1 -U postgres -Atc 'SELECT pg_reload_conf()' >/dev/null
+  echo "PostgreSQL: replication from 127.0.0.1 allowed"
+fi
+# The PgBouncer test (transaction pooling) starts its own pgbouncer.
+command -v pgbouncer >/dev/null || install pgbouncer
+
 REDIS_UP="redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG"
 if ! up "$REDIS_UP"; then
   command -v redis-server >/dev/null || install redis-server
@@ -62,5 +74,5 @@ if ! command -v promtool >/dev/null; then
     command install -m 0755 "$promtool_dir/x/usr/bin/promtool" /usr/local/bin/promtool
   rm -rf "$promtool_dir"
 fi
-echo "services: postgres redis rabbitmq mariadb up; php $(php -r 'echo PHP_VERSION;');" \
-  "$(promtool --version 2>&1 | head -n1)"
+echo "services: postgres redis rabbitmq mariadb up; $(pgbouncer --version | head -n1);" \
+  "php $(php -r 'echo PHP_VERSION;'); $(promtool --version 2>&1 | head -n1)"

@@ -52,6 +52,14 @@ def _database_url() -> str:
     return url
 
 
+def _session_url() -> str:
+    """Where one-off work connects (migrations, maintenance commands):
+    DATABASE_SESSION_URL when set (PgBouncer in transaction mode keeps no
+    session), else as `_database_url()`."""
+    session_url = InfraSettings().database_session_url
+    return async_database_url(session_url) if session_url else _database_url()
+
+
 def _migrate(url: str) -> None:
     from till.platform.migrations import upgrade_to_head
 
@@ -73,6 +81,8 @@ def serve(
     """Run the HTTP API (migrating first)."""
     import uvicorn
 
+    from till.platform.shutdown import request_seconds
+
     infra = InfraSettings()
     if workers > 1 and not infra.redis_url:
         # Throttles, rate limits and session revocation marks would live in
@@ -80,13 +90,13 @@ def serve(
         typer.echo("error: --workers > 1 needs REDIS_URL (shared guards)", err=True)
         raise typer.Exit(code=2)
     url = _database_url()
-    _migrate(url)
+    _migrate(async_database_url(infra.database_session_url or url))
     os.environ["DATABASE_URL"] = url
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through
     # SystemExit instead lets atexit stop the bundled PostgreSQL.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     uvicorn.run(
-        "till.app:create_app",
+        "till.app:create_served_app",
         factory=True,
         host=host,
         port=port,
@@ -95,13 +105,18 @@ def serve(
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=infra.till_forwarded_allow_ips,
+        # After SIGTERM and the drain: requests in flight get this long, the
+        # lifespan's shutdown the rest of TILL_SHUTDOWN_GRACE_SECONDS.
+        timeout_graceful_shutdown=request_seconds(
+            infra.till_shutdown_grace_seconds, infra.till_shutdown_drain_seconds
+        ),
     )
 
 
 @app.command()
 def migrate() -> None:
     """Apply database migrations up to the newest."""
-    _migrate(_database_url())
+    _migrate(_session_url())
     typer.echo("migrations applied")
 
 
@@ -125,9 +140,7 @@ def user_create(
 
     password = _read_password()
     try:
-        user_id = asyncio.run(
-            create_user(_database_url(), email, password, name, admin)
-        )
+        user_id = asyncio.run(create_user(_session_url(), email, password, name, admin))
     except DomainError as error:
         typer.echo(f"error: {error.message}", err=True)
         raise typer.Exit(code=1) from None
@@ -140,7 +153,7 @@ def keys_rotate_signing() -> None:
     """Add a new JWT signing key; older keys keep verifying until retired."""
     from till.cli_tasks import rotate_signing_key
 
-    typer.echo(asyncio.run(rotate_signing_key(_database_url(), InfraSettings())))
+    typer.echo(asyncio.run(rotate_signing_key(_session_url(), InfraSettings())))
 
 
 @keys_app.command("rotate")
@@ -149,7 +162,7 @@ def keys_rotate() -> None:
     under the first key of TILL_DATA_KEYS; then older keys can be removed."""
     from till.cli_tasks import rotate_data_keys
 
-    counts = asyncio.run(rotate_data_keys(_database_url(), InfraSettings()))
+    counts = asyncio.run(rotate_data_keys(_session_url(), InfraSettings()))
     for column, count in counts.items():
         typer.echo(f"{column}: {count} re-encrypted")
 
@@ -161,7 +174,7 @@ def keys_retire_signing(
     """Retire all but the newest signing keys (tokens they signed stop working)."""
     from till.cli_tasks import retire_signing_keys
 
-    retired = asyncio.run(retire_signing_keys(_database_url(), keep))
+    retired = asyncio.run(retire_signing_keys(_session_url(), keep))
     typer.echo(f"retired {retired} signing key(s)")
 
 
@@ -176,7 +189,7 @@ def audit_verify() -> None:
     from till.app.payments import verify_payment_audit
 
     kept = timedelta(days=InfraSettings().till_audit_retention_days)
-    url = _database_url()
+    url = _session_url()
     problems = asyncio.run(verify_payment_audit(url, kept))
     problems += asyncio.run(verify_order_audit(url))
     for problem in problems:
@@ -191,9 +204,9 @@ def projections_rebuild() -> None:
     from till.app.orders import rebuild_order_projections
     from till.app.payments import rebuild_projections
 
-    count = asyncio.run(rebuild_projections(_database_url()))
+    count = asyncio.run(rebuild_projections(_session_url()))
     typer.echo(f"rebuilt {count} payment(s)")
-    orders = asyncio.run(rebuild_order_projections(_database_url()))
+    orders = asyncio.run(rebuild_order_projections(_session_url()))
     typer.echo(f"rebuilt {orders} order(s)")
 
 
@@ -206,7 +219,7 @@ def reports_settle(
     from till.payments.core.settlements import parse_day
 
     try:
-        count = asyncio.run(settle_day(_database_url(), parse_day(day)))
+        count = asyncio.run(settle_day(_session_url(), parse_day(day)))
     except DomainError as error:
         raise typer.BadParameter(str(error), param_hint="--date") from None
     typer.echo(f"settled {count} currency line(s) for {day}")
@@ -268,7 +281,7 @@ def legacy_backfill(
     store, resuming after the last batch done; idempotent when rerun."""
     from till.cli_legacy import backfill_command
 
-    backfill_command(_database_url(), batch_size, concurrency, restart)
+    backfill_command(_session_url(), batch_size, concurrency, restart)
 
 
 @legacy_app.command("link-customer")
@@ -282,7 +295,7 @@ def legacy_link_customer(
     from till.kernel.errors import Conflict
 
     try:
-        asyncio.run(link_customer(_database_url(), customer_id, legacy_customer_id))
+        asyncio.run(link_customer(_session_url(), customer_id, legacy_customer_id))
     except Conflict as refused:
         typer.echo(f"refused: {refused.message}", err=True)
         raise typer.Exit(1) from None
@@ -301,7 +314,7 @@ def legacy_reconcile(
     from till.cli_legacy import reconcile_command
 
     side = None if repair is None else repair.value
-    reconcile_command(_database_url(), side, page)
+    reconcile_command(_session_url(), side, page)
 
 
 @app.command()

@@ -46,7 +46,11 @@ async def diagnose() -> Diagnosis:
     app = create_app(infra, AuthSettings())
     try:
         async with app.router.lifespan_context(app):
-            for name, check in app.state.readiness_checks.items():
+            checks = {
+                **app.state.readiness_checks,
+                **getattr(app.state, "optional_checks", {}),
+            }
+            for name, check in checks.items():
                 why = await run_check(check)
                 result.failed |= why is not None
                 result.lines.append(f"{name}: " + (f"FAILED {why}" if why else "ok"))

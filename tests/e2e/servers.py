@@ -4,7 +4,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -34,12 +34,15 @@ def _wait_ready(server: Server, seconds: float) -> None:
 
 
 @contextmanager
-def running_till(env: dict[str, str], seconds: float = 60) -> Iterator[Server]:
-    """A `till serve` on a free port; on exit it is stopped (SIGTERM) and
-    everything it printed is in `server.output`."""
+def running_till(
+    env: dict[str, str], seconds: float = 60, args: Sequence[str] = ()
+) -> Iterator[Server]:
+    """A `till serve` on a free port (`args` added to its command line); on
+    exit it is stopped (SIGTERM) and everything it printed is in
+    `server.output`."""
     port = free_port()
     process = subprocess.Popen(
-        [TILL, "serve", "--port", str(port)],
+        [TILL, "serve", "--port", str(port), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -37,6 +37,7 @@ from till.platform.outbox_relay import OutboxRelay
 from till.platform.postgres_inbox import Inbox
 from till.platform.rabbit_worker import Consumer, Delivery, RabbitWorker
 from till.platform.settings import InfraSettings
+from till.platform.shutdown import finish
 
 if TYPE_CHECKING:
     from till.app.factory import SharedInfra
@@ -115,9 +116,6 @@ async def wire_events(
         publisher = bus
     relay = OutboxRelay(shared.database, publisher)
     app.state.outbox_relay = relay
-    if infra.till_outbox_relay:
-        task = asyncio.create_task(relay.run())
-        stack.callback(task.cancel)
     webhooks = await _webhook_deliveries(app, shared, stack)
     inbox = Inbox(shared.database, shared.clock)
     orders = order_payment_handler(app.state.order_payment_outcomes, inbox)
@@ -127,7 +125,17 @@ async def wire_events(
             "legacy_sync", dual_write_handler(app.state.dual_write)
         )
     if infra.till_worker_in_process:
-        await _consume(infra, bus, webhooks, (orders, legacy_sync), stack)
+        await _consume(infra, bus, webhooks, (orders, legacy_sync), shared, stack)
+    if infra.till_outbox_relay:
+        # Started last, so stopped first at shutdown: no new events reach the
+        # consumers while they finish what they have.
+        task = asyncio.create_task(relay.run())
+
+        async def stop_relay() -> None:
+            relay.stop()
+            await finish([task], shared.shutdown.remaining())
+
+        stack.push_async_callback(stop_relay)
 
 
 async def _webhook_deliveries(
@@ -152,11 +160,16 @@ async def _consume(
     bus: InProcessBus | None,
     webhooks: WebhookDeliveries,
     handlers: tuple[OnDelivery, OnDelivery | None],
+    shared: "SharedInfra",
     stack: AsyncExitStack,
 ) -> None:
     orders, legacy_sync = handlers
     first_attempts = FirstAttempts(webhooks)
-    stack.push_async_callback(first_attempts.stop)
+
+    async def stop_first_attempts() -> None:
+        await first_attempts.stop(shared.shutdown.remaining())
+
+    stack.push_async_callback(stop_first_attempts)
     if bus is not None:
 
         async def on_event(event: OutboundEvent) -> None:
@@ -181,7 +194,11 @@ async def _consume(
 
         worker = event_worker(infra, on_delivery, orders, legacy_sync)
         await worker.start()
-        stack.push_async_callback(worker.stop)
+
+        async def stop_worker() -> None:
+            await worker.stop(shared.shutdown.remaining())
+
+        stack.push_async_callback(stop_worker)
 
 
 def subscribe_legacy_sync(bus: InProcessBus, legacy_sync: OnDelivery) -> None:

@@ -51,6 +51,7 @@ from till.platform.http_middleware import HttpEdgeMiddleware
 from till.platform.logging import configure_logging
 from till.platform.openapi import PROBLEM_RESPONSES, install_openapi
 from till.platform.rate_limit import InMemoryRateLimiter, RedisRateLimiter
+from till.platform.read_replica import ReplicaDatabase
 from till.platform.settings import (
     AuthSettings,
     FeatureFlagSettings,
@@ -61,6 +62,7 @@ from till.platform.settings import (
     TracingSettings,
     async_database_url,
 )
+from till.platform.shutdown import Shutdown, drain_on_sigterm
 from till.platform.tracing_setup import fastapi_telemetry, provider_for, started
 
 
@@ -72,6 +74,10 @@ class SharedInfra:
     redis: Redis | None
     clock: Clock
     data_keys: DataKeyring
+    # The query adapters whose reads may lag (lists, history, reports): the
+    # replica with DATABASE_REPLICA_URL, else the primary itself.
+    replica: Database
+    shutdown: Shutdown
 
 
 async def _shared_infra(
@@ -83,9 +89,23 @@ async def _shared_infra(
         async_database_url(infra.database_url),
         pool_size=infra.till_db_pool_size,
         max_overflow=infra.till_db_max_overflow,
+        pgbouncer=infra.till_db_pgbouncer,
     )
     stack.push_async_callback(database.close)
     checks = {"postgres": dependency_checks.database_check(database)}
+    replica = database
+    if infra.database_replica_url:
+        replica = ReplicaDatabase(
+            async_database_url(infra.database_replica_url),
+            database,
+            pool_size=infra.till_db_replica_pool_size,
+            pgbouncer=infra.till_db_pgbouncer,
+        )
+        stack.push_async_callback(replica.close)
+        # Not a readiness check: reads fall back to the primary without it.
+        app.state.optional_checks = {
+            "postgres_replica": dependency_checks.database_check(replica)
+        }
     redis = None
     if infra.redis_url:
         redis = Redis.from_url(
@@ -103,7 +123,8 @@ async def _shared_infra(
         if redis
         else InMemoryRateLimiter()
     )
-    return SharedInfra(database, redis, clock, data_keyring(infra))
+    shutdown: Shutdown = app.state.shutdown
+    return SharedInfra(database, redis, clock, data_keyring(infra), replica, shutdown)
 
 
 def create_app(
@@ -114,12 +135,17 @@ def create_app(
     migration: MigrationSettings | None = None,
     tracing: TracingSettings | None = None,
     span_exporter: SpanExporter | None = None,
+    *,
+    served: bool = False,
 ) -> FastAPI:
     """`legacy` with a base URL puts the strangler router in front of
     /v1/orders (ADR 0017); without, the orders service serves them alone.
     Tracing is on when OTEL_* configures it or `span_exporter` is given
-    (tests: an in-memory exporter)."""
+    (tests: an in-memory exporter). `served`: under `till serve`, where SIGTERM
+    first drains (/readyz 503 for TILL_SHUTDOWN_DRAIN_SECONDS) before the
+    server stops accepting."""
     infra = infra or InfraSettings()
+    shutdown = Shutdown(infra.till_shutdown_grace_seconds)
     legacy_settings = legacy or LegacySettings()
     migration_settings = migration or MigrationSettings()
     auth = auth or AuthSettings()
@@ -153,7 +179,14 @@ def create_app(
             # ~100 ms -> ~7 ms, docs/benchmarks.md).
             gc.collect()
             gc.freeze()
+            if served:
+                stack.callback(
+                    drain_on_sigterm(shutdown, infra.till_shutdown_drain_seconds)
+                )
             yield
+            # The stack unwinds last in, first out; each part stops within
+            # the time left (platform/shutdown.py).
+            shutdown.begin()
 
     app = FastAPI(
         title="till",
@@ -167,6 +200,7 @@ def create_app(
         telemetry=fastapi_telemetry(tracer_provider),
     )
     app.state.tracer_provider = tracer_provider  # None: tracing off
+    app.state.shutdown = shutdown
     install_openapi(app)
     install_error_handlers(
         app,
@@ -177,7 +211,7 @@ def create_app(
             **MIGRATION_ERROR_STATUS,
         },
     )
-    app.add_middleware(HttpEdgeMiddleware)
+    app.add_middleware(HttpEdgeMiddleware, shutdown=shutdown)
     if strangler_on(legacy_settings):  # first: its routes shadow the orders'
         app.include_router(strangler_routes.router)
     for module in (
@@ -202,3 +236,8 @@ def create_app(
     ):
         app.include_router(module.router)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The ASGI factory of `till serve` (uvicorn, one app per worker)."""
+    return create_app(served=True)

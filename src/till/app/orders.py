@@ -139,7 +139,7 @@ def wire_orders(app: FastAPI, shared: "SharedInfra") -> None:
         lambda kind, id_, admin, _mfa, scopes: Caller(kind, id_, admin, scopes),
     )
     app.state.order_commands = OrderCommands(unit, payments, shared.clock)
-    app.state.order_queries = OrderQueries(reads)
+    app.state.order_queries = OrderQueries(reads, SqlaOrderReads(shared.replica))
     app.state.order_imports = OrderImports(unit, reads, shared.clock)
     app.state.order_payment_outcomes = PaymentOutcomes(
         unit, reads, payments, shared.clock

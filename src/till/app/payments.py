@@ -163,7 +163,11 @@ async def wire_payments(
     )
     reads = SqlaPaymentReads(database)
     app.state.payment_queries = PaymentQueries(
-        reads, cache, PostgresEventLog(database), shared.clock
+        reads,
+        cache,
+        PostgresEventLog(shared.replica),
+        shared.clock,
+        lists=SqlaPaymentReads(shared.replica),
     )
     streams = PaymentStreams(app.state.payment_queries)
     cache.listeners.append(streams.changed)
@@ -173,6 +177,8 @@ async def wire_payments(
     # day, `app.state.reconciliations.reconcile_day(day)` reconciles it.
     ledger = SqlaLedger(database)
     app.state.settlements = Settlements(ledger, shared.clock)
+    # GET /v1/reports/settlements: a day that is over, read where reads may lag.
+    app.state.settlement_reports = Settlements(SqlaLedger(shared.replica), shared.clock)
     app.state.reconciliations = Reconciliations(
         ledger, dict(processors), SqlaReconciliations(database), shared.clock
     )

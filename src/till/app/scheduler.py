@@ -88,13 +88,20 @@ async def wire_scheduler(
     shared: "SharedInfra",
     stack: AsyncExitStack,
 ) -> None:
-    """Start this process's scheduler (after every context is wired)."""
-    runs = PostgresRunStore(async_database_url(infra.database_url or ""))
+    """Start this process's scheduler (after every context is wired). Its job
+    locks are session advisory locks: they connect to DATABASE_SESSION_URL
+    (PgBouncer in transaction mode would hand the lock and the unlock to
+    different sessions); the jobs themselves use the pool."""
+    runs = PostgresRunStore(async_database_url(infra.session_url or ""))
     stack.push_async_callback(runs.close)
     scheduler = Scheduler(
         scheduled_jobs(app, infra, payments, shared, runs), runs, shared.clock
     )
     app.state.scheduler = scheduler
     scheduler.start()
-    stack.push_async_callback(scheduler.close)
+
+    async def close() -> None:
+        await scheduler.close(grace_seconds=shared.shutdown.remaining())
+
+    stack.push_async_callback(close)
     wire_backlog_gauges(app, infra, shared, stack)

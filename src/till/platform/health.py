@@ -57,6 +57,15 @@ async def run_check(check: Check) -> str | None:
     responses=problems("service_unavailable"),
 )
 async def readyz(request: Request) -> JSONResponse:
+    shutdown = getattr(request.app.state, "shutdown", None)
+    if shutdown is not None and shutdown.started:
+        # Still serving, but stopping: load balancers should send elsewhere.
+        return problem_response(  # type: ignore[return-value]
+            503,
+            "service_unavailable",
+            "shutting down",
+            request_id=request_id_var.get(),
+        )
     checks: dict[str, Check] = request.app.state.readiness_checks
     results = await asyncio.gather(*(run_check(c) for c in checks.values()))
     failing = {name: why for name, why in zip(checks, results, strict=True) if why}

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from till.platform.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from till.platform.problems import problem_response
 from till.platform.request_context import request_id_var
+from till.platform.shutdown import Shutdown
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -24,6 +25,7 @@ _SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
 ]
 _NO_STORE = (b"cache-control", b"no-store")
+_CLOSE = (b"connection", b"close")
 
 
 class _BodyTooLarge(HTTPException):
@@ -67,9 +69,15 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class HttpEdgeMiddleware:
-    def __init__(self, app: Any, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: Any,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        shutdown: Shutdown | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.shutdown = shutdown
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -98,6 +106,10 @@ class HttpEdgeMiddleware:
                 state["status"] = message["status"]
                 state["started"] = True
                 headers = [*message.get("headers", []), *extra]
+                if self.shutdown is not None and self.shutdown.started:
+                    # Stopping: the client's next request opens a connection
+                    # (to another process, through the load balancer).
+                    headers.append(_CLOSE)
                 message["headers"] = headers + _rate_limit_headers(scope, headers)
             await send(message)
 

@@ -51,6 +51,7 @@ class OutboxRelay:
         self.idle_seconds = idle_seconds
         self.max_backoff = max_backoff_seconds
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
 
     def nudge(self) -> None:
         """Something was committed: look now rather than at the next poll."""
@@ -76,20 +77,27 @@ class OutboxRelay:
             await conn.execute(_MARK, {"seqs": [r.seq for r in rows]})
         return len(rows)
 
+    def stop(self) -> None:
+        """`run()` returns after the batch in hand (a cancelled batch would
+        roll back and be published again by another relay)."""
+        self._stopping.set()
+        self._wake.set()
+
     async def run(self) -> None:
         backoff = self.idle_seconds
-        while True:
+        while not self._stopping.is_set():
             try:
                 published = await self.relay_once()
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # broker or database away: retry later
                 log.warning("outbox_relay_failed", error_type=type(error).__name__)
-                await asyncio.sleep(backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
             backoff = self.idle_seconds
-            if published < self.batch:
+            if published < self.batch and not self._stopping.is_set():
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_seconds)

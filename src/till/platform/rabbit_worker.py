@@ -10,8 +10,11 @@ inbox of event ids, `platform/postgres_inbox.py`). Each message is handled in
 a consumer span continuing the trace its headers carry (W3C traceparent),
 and a retried or replayed message keeps those headers."""
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import aio_pika
 import structlog
@@ -19,6 +22,7 @@ from aio_pika.abc import AbstractIncomingMessage
 from pamqp.common import FieldTable
 
 from till.platform import tracing
+from till.platform.shutdown import finish
 
 log = structlog.get_logger("till.worker")
 ATTEMPT = "x-till-attempt"
@@ -67,6 +71,8 @@ class RabbitWorker:
         self.prefix = prefix
         self._connection: aio_pika.abc.AbstractRobustConnection | None = None
         self._channel: aio_pika.abc.AbstractChannel | None = None
+        self._consuming: list[tuple[aio_pika.abc.AbstractQueue, str]] = []
+        self._in_flight: set[asyncio.Task[Any]] = set()
 
     def queue_name(self, consumer: Consumer) -> str:
         return self.prefix + consumer.name
@@ -86,7 +92,8 @@ class RabbitWorker:
             for binding in consumer.bindings:
                 await queue.bind(exchange, routing_key=binding)
             if consume:
-                await queue.consume(self._on_message(consumer))
+                tag = await queue.consume(self._on_message(consumer))
+                self._consuming.append((queue, tag))
 
     async def _declare(
         self, channel: aio_pika.abc.AbstractChannel, consumer: Consumer
@@ -107,6 +114,10 @@ class RabbitWorker:
         self, consumer: Consumer
     ) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
         async def on_message(message: AbstractIncomingMessage) -> None:
+            task = asyncio.current_task()
+            if task is not None:  # aio-pika runs each delivery as a task
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
             attempt = _attempt_of(message)
             delivery = Delivery(
                 message.message_id or "", message.type or "", message.body, attempt
@@ -213,6 +224,17 @@ class RabbitWorker:
             await message.nack(requeue=True)
         return found
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 0.0) -> None:
+        """Stop consuming, let the messages in hand finish (acked) for up to
+        `grace_seconds`, then close: what is still unacked then, and what
+        the broker had sent ahead (prefetch), goes back to the queue and is
+        delivered again (handlers are idempotent)."""
+        consuming, self._consuming = self._consuming, []
+        for queue, tag in consuming:
+            with contextlib.suppress(Exception):  # the channel may be gone
+                await queue.cancel(tag)
+        cut = await finish(list(self._in_flight), grace_seconds)
+        if cut:
+            log.warning("consumer_cut_at_shutdown", messages=cut)
         if self._connection is not None:
             await self._connection.close()

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +15,13 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str | None = None
+    # A streaming replica for the reads that may lag (lists, event history,
+    # reports: docs/operations/connection-pooling.md); unset: the primary.
+    database_replica_url: str | None = None
+    # PostgreSQL itself or a session-mode pool, for what needs a session: the
+    # scheduler's job locks, migrations and the CLI's one-off commands. Unset:
+    # DATABASE_URL; required with TILL_DB_PGBOUNCER.
+    database_session_url: str | None = None
     redis_url: str | None = None
     rabbitmq_url: str | None = None
     till_data_dir: Path = Path(".till")
@@ -22,8 +29,13 @@ class InfraSettings(BaseSettings):
     # on every check-in, and under load that churn (a PostgreSQL backend forked
     # per burst) halved payment throughput (docs/benchmarks.md). N processes
     # need N × pool_size connections (PgBouncer: its default_pool_size).
-    till_db_pool_size: int = 20
-    till_db_max_overflow: int = 0
+    till_db_pool_size: int = Field(default=20, ge=1)
+    till_db_max_overflow: int = Field(default=0, ge=0)
+    # Connections per process to DATABASE_REPLICA_URL (list and report reads).
+    till_db_replica_pool_size: int = Field(default=5, ge=1)
+    # DATABASE_URL is a PgBouncer (< 1.21, or without max_prepared_statements)
+    # in transaction mode: no prepared statement outlives its execution.
+    till_db_pgbouncer: bool = False
     till_redis_prefix: str = "till:"
     till_log_level: str = "info"
     # Keys for secrets at rest, `kid:base64key,...` (first encrypts); unset: a key
@@ -55,6 +67,32 @@ class InfraSettings(BaseSettings):
     # container so Prometheus can reach it.
     till_metrics_port: int | None = Field(default=None, ge=0, le=65535)
     till_metrics_host: str = "127.0.0.1"
+    # From SIGTERM to exit, at most (below Kubernetes' 30 s grace period):
+    # requests in flight finish, then background work stops (platform/shutdown.py).
+    till_shutdown_grace_seconds: float = Field(default=25.0, ge=1, le=600)
+    # After SIGTERM, /readyz answers 503 while requests are still served for
+    # this long, so that load balancers stop sending first (Kubernetes: ~5 s).
+    till_shutdown_drain_seconds: float = Field(default=0.0, ge=0, le=60)
+
+    @model_validator(mode="after")
+    def _session_url_with_pgbouncer(self) -> "InfraSettings":
+        if self.till_db_pgbouncer and not self.database_session_url:
+            raise ValueError(
+                "TILL_DB_PGBOUNCER needs DATABASE_SESSION_URL (PostgreSQL itself "
+                "or a session-mode pool): the scheduler's job locks and the "
+                "migrations need a session of their own"
+            )
+        if self.till_shutdown_drain_seconds >= self.till_shutdown_grace_seconds:
+            raise ValueError(
+                "TILL_SHUTDOWN_DRAIN_SECONDS must be below TILL_SHUTDOWN_GRACE_SECONDS"
+            )
+        return self
+
+    @property
+    def session_url(self) -> str | None:
+        """Where session-bound work connects: DATABASE_SESSION_URL, else
+        DATABASE_URL."""
+        return self.database_session_url or self.database_url
 
 
 _EXPORTERS = ("", "otlp", "console", "none")

@@ -158,3 +158,14 @@ async def test_a_failing_send_does_not_escape_the_background_task():
         await asyncio.sleep(0)
     await sender.stop()
     assert store.records == []
+
+
+async def test_at_shutdown_a_send_in_progress_gets_the_time_left_to_finish():
+    release = asyncio.Event()
+    hooks, store = _webhooks(_endpoint(), transport=Transport(wait=release))
+    sender = FirstAttempts(hooks)
+    sender.start(await hooks.fan_out("evt_1", "payment.completed", b"{}"))
+    await asyncio.sleep(0)
+    asyncio.get_running_loop().call_later(0.01, release.set)
+    await sender.stop(grace_seconds=1.0)
+    assert [outcome for _, _, outcome, _ in store.records] == ["succeeded"]

@@ -13,8 +13,13 @@ from till.platform.tracing import use_case
 
 
 class OrderQueries:
-    def __init__(self, reads: OrderReadsPort) -> None:
+    """`reads` must see the caller's own writes (the primary: an order by
+    id); `lists` may lag by the replication delay (a read replica: lists and
+    histories)."""
+
+    def __init__(self, reads: OrderReadsPort, lists: OrderReadsPort | None = None):
         self.reads = reads
+        self.lists = lists or reads
 
     @use_case("orders.get_order")
     async def get_order(self, caller: Caller, order_id: str) -> Order:
@@ -34,9 +39,9 @@ class OrderQueries:
             if query.customer_id not in (None, caller.id):
                 return [], False  # another customer's orders: none visible
             query = replace(query, customer_id=caller.id)
-        return await self.reads.page(query)
+        return await self.lists.page(query)
 
     @use_case("orders.order_history")
     async def order_history(self, caller: Caller, order_id: str) -> list[OrderEvent]:
         await self.get_order(caller, order_id)
-        return await self.reads.events(order_id)
+        return await self.lists.events(order_id)

@@ -26,7 +26,7 @@ router = APIRouter(tags=["reports"])
 
 
 async def _settlements(request: Request) -> Settlements:
-    found: Settlements = request.app.state.settlements
+    found: Settlements = request.app.state.settlement_reports
     return found
 
 

@@ -24,6 +24,7 @@ from till.payments.core.webhook_signing import webhook_headers
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     WebhookEndpointStore,
 )
+from till.platform.shutdown import finish
 
 log = structlog.get_logger("till.webhooks")
 LEASE = timedelta(seconds=60)  # above the send timeout: a claim outlives its send
@@ -198,7 +199,7 @@ class FirstAttempts:
                     "webhook_first_attempt_failed", error_type=type(error).__name__
                 )
 
-    async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def stop(self, grace_seconds: float = 0.0) -> None:
+        """Let the sends in progress finish for up to `grace_seconds`, then
+        cancel them (their deliveries are retried after the lease)."""
+        await finish(list(self._tasks), grace_seconds)

@@ -1,0 +1,115 @@
+"""till behind a real PgBouncer (Debian's, < 1.21) in transaction mode with two
+server connections: the statement caches break there, TILL_DB_PGBOUNCER
+avoids them, and the whole app (sign-in, payments, orders, the scheduler on
+DATABASE_SESSION_URL) runs through it."""
+
+import asyncio
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests.integration.orders.flows import create as create_order
+from tests.integration.payments.flows import card, pay, user
+from tests.integration.postgres_processes import pgbouncer, psql, wait_until
+from till.platform.database import Database
+
+_MIXED = text("SELECT CAST(:n AS int) + count(*) FROM pg_class WHERE relname = :r")
+
+
+@pytest.fixture(scope="module")
+def bouncer() -> Iterator[int]:
+    with pgbouncer(pool_size=2) as port:
+        yield port
+
+
+def _through(database_url: str, port: int) -> str:
+    return database_url.replace("127.0.0.1:5432", f"127.0.0.1:{port}")
+
+
+async def _statement_failures(database: Database, clients: int = 8) -> Counter[str]:
+    """Clients reading at once through both paths (SQLAlchemy, the driver)."""
+    failures: Counter[str] = Counter()
+
+    async def client(n: int) -> None:
+        for i in range(15):
+            try:
+                async with database.read() as conn:
+                    found = await conn.scalar(_MIXED, {"n": n + i, "r": "-"})
+                    assert found == n + i
+                async with database.driver() as raw:
+                    assert await raw.fetchval("SELECT $1::int * 2", i) == 2 * i
+            except Exception as error:  # counted: the point of the test
+                failures[type(error).__name__] += 1
+
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    await database.close()
+    return failures
+
+
+async def test_statement_caches_break_transaction_pooling_and_the_setting_avoids_them(
+    database_url, bouncer
+):
+    url = _through(database_url, bouncer)
+    cached = await _statement_failures(Database(url, pool_size=8))
+    assert sum(cached.values()) > 0  # prepared statements met the wrong server
+    unnamed = await _statement_failures(Database(url, pool_size=8, pgbouncer=True))
+    assert unnamed == Counter()
+
+
+@pytest.fixture
+def infra(infra, database_url, bouncer):
+    return infra.model_copy(
+        update={
+            "database_url": _through(database_url, bouncer),
+            "database_session_url": database_url,
+            "till_db_pgbouncer": True,
+            "till_db_pool_size": 8,
+        }
+    )
+
+
+def _pgbouncer_clients(port: int) -> set[str]:
+    """The application names of PgBouncer's clients (the last column)."""
+    rows = psql(port, "SHOW CLIENTS", database="pgbouncer").splitlines()
+    return {row.rsplit("|", 1)[-1] for row in rows}
+
+
+async def _shopper(client) -> None:
+    _, auth = await user(client)
+    payment = await pay(client, auth, payment_method=await card(client, auth))
+    confirmed = await client.post(
+        f"/v1/payments/{payment['id']}/confirm",
+        json={},
+        headers=auth | {"Idempotency-Key": payment["id"]},
+    )
+    assert confirmed.json()["status"] == "completed", confirmed.text
+    assert (await client.get(f"/v1/payments/{payment['id']}", headers=auth)).is_success
+    listed = await client.get("/v1/payments?limit=5", headers=auth)
+    assert [p["id"] for p in listed.json()["data"]] == [payment["id"]]
+    order = await create_order(client, auth)
+    assert (await client.get(f"/v1/orders/{order['id']}", headers=auth)).is_success
+
+
+async def test_the_app_runs_through_pgbouncer_with_the_scheduler_on_a_session(
+    client, bouncer, database_url
+):
+    started = time.time()
+    await asyncio.gather(*(_shopper(client) for _ in range(8)))
+    seen = _pgbouncer_clients(bouncer)
+    assert "till" in seen  # the pool's connections are PgBouncer's clients
+    assert "till-scheduler" not in seen  # the job locks' session is direct
+
+    runs = (
+        "SELECT count(*) FROM scheduler_runs WHERE job = 'webhook_deliveries' "  # noqa: S608  # nosec B608
+        f"AND holder LIKE '%:{os.getpid()}' AND finished_at IS NOT NULL "
+        f"AND started_at >= to_timestamp({started})"
+    )
+
+    def scheduler_ran() -> bool:
+        return psql(5432, runs, database=database_url.rsplit("/", 1)[1]) != "0"
+
+    wait_until(scheduler_ran, 10, "a scheduled run recorded")
