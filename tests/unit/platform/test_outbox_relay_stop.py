@@ -16,7 +16,11 @@ class Outbox:
     def __init__(self, count: int) -> None:
         self.pending = [
             SimpleNamespace(
-                seq=n, event_id=f"evt_{n}", type="payment.created", payload="{}"
+                seq=n,
+                event_id=f"evt_{n}",
+                type="payment.created",
+                payload="{}",
+                trace_context=None,
             )
             for n in range(1, count + 1)
         ]
@@ -35,6 +39,8 @@ class Outbox:
 
 
 class HeldPublisher:
+    system = "test"
+
     def __init__(self) -> None:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
@@ -50,7 +56,7 @@ async def test_stopped_mid_batch_the_relay_publishes_and_marks_it_then_returns()
     outbox, publisher = Outbox(3), HeldPublisher()
     relay = OutboxRelay(outbox, publisher, batch=2)  # type: ignore[arg-type]
     running = asyncio.create_task(relay.run())
-    await publisher.started.wait()
+    await asyncio.wait_for(publisher.started.wait(), 0.5)  # fails, not hangs
     relay.stop()
     publisher.release.set()
     await asyncio.wait_for(running, 0.5)
