@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.deploy.created_outside_render import OPERATOR_SECRETS, USER_SECRETS
 from tests.unit.deploy.label_selectors import matches
 from tests.unit.deploy.rendered_overlays import (
     KUBERNETES,
@@ -21,13 +22,6 @@ from tests.unit.deploy.rendered_overlays import (
     rendered,
 )
 
-# Secrets the operators create for the resources in these manifests.
-OPERATOR_SECRETS = {
-    "till-db-app": "CloudNativePG: the application owner of Cluster till-db",
-    "till-rabbitmq-default-user": "RabbitMQ cluster-operator: default user",
-}
-# Secrets the user creates (README); the dev overlay generates the first two.
-USER_SECRETS = {"till-secrets", "till-redis-auth", "till-backup-s3"}
 # Labels the operators put on the pods they run (their source: CloudNativePG
 # cnpg.io/cluster and cnpg.io/poolerName; the RabbitMQ cluster-operator
 # app.kubernetes.io/name=<cluster>; spotahome generateSelectorLabels()).
