@@ -1,9 +1,12 @@
 """deploy/observability/alerts.yml holds the alerts of issue 6 under their
-agreed names, each with a severity, a summary, a description and a runbook,
-and names only till's series and its own recording rules. (promtool checks
-the syntax and runs the rule tests: tests/integration/observability/.)"""
+agreed names, each with a severity, a summary, a description and a runbook
+that exists and names it, and names only till's series and its own recording
+rules. (promtool checks the syntax and runs the rule tests:
+tests/integration/observability/.)"""
 
 import re
+from collections import defaultdict
+from pathlib import Path
 
 from tests.unit.deploy.observability_files import (
     alerts,
@@ -12,6 +15,11 @@ from tests.unit.deploy.observability_files import (
     recorded_names,
     rule_expressions,
 )
+
+ROOT = Path(__file__).resolve().parents[3]
+RUNBOOK_DIR = ROOT / "docs" / "runbooks"
+# An alert's name as the runbooks write it: in backticks.
+_ALERT_NAME = re.compile(r"`(Till[A-Z][A-Za-z0-9]*)`")
 
 CONTRACT = {
     "TillPaymentFailureRateHigh": "breaker-open",
@@ -52,6 +60,46 @@ def test_every_alert_has_a_severity_a_summary_a_description_and_a_runbook():
         assert found and found.group(1) in RUNBOOKS, (name, notes["runbook_url"])
         if CONTRACT[name] is not None:
             assert found.group(1) == CONTRACT[name], name
+
+
+def _pointing_at() -> dict[str, set[str]]:
+    """runbook file name → the alerts whose runbook_url names it."""
+    pointing: dict[str, set[str]] = defaultdict(set)
+    for name, rule in alerts().items():
+        pointing[Path(rule["annotations"]["runbook_url"]).name].add(name)
+    return pointing
+
+
+def _header(runbook: Path) -> str:
+    """What a runbook says before its first section: the alerts it serves."""
+    return runbook.read_text(encoding="utf-8").split("\n## ", 1)[0]
+
+
+def test_every_runbook_url_is_a_file_under_docs_runbooks():
+    for name, rule in alerts().items():
+        url = rule["annotations"]["runbook_url"]
+        assert url.startswith("docs/runbooks/"), (name, url)
+        assert (ROOT / url).is_file(), (name, url)
+
+
+def test_every_runbook_names_the_alerts_that_point_at_it_at_its_top():
+    for file_name, names in _pointing_at().items():
+        named = set(_ALERT_NAME.findall(_header(RUNBOOK_DIR / file_name)))
+        assert names <= named, (file_name, sorted(names - named))
+
+
+def test_runbooks_name_no_alert_that_does_not_exist():
+    for runbook in RUNBOOK_DIR.glob("*.md"):
+        named = set(_ALERT_NAME.findall(runbook.read_text(encoding="utf-8")))
+        assert named <= set(alerts()), (runbook.name, sorted(named - set(alerts())))
+
+
+def test_a_runbook_that_says_no_alert_points_at_it_is_right():
+    pointing = _pointing_at()
+    quiet = [r for r in RUNBOOK_DIR.glob("*.md") if "No alert points" in _header(r)]
+    assert quiet, "the runbooks no alert serves say so"
+    for runbook in quiet:
+        assert runbook.name not in pointing, (runbook.name, pointing[runbook.name])
 
 
 def test_latency_alerts_compare_a_p95_with_the_seed_targets():

@@ -10,32 +10,20 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
+from tests.unit.deploy.compose_file import COMPOSE_FILE, compose, services
 from tests.unit.deploy.kustomize_render import split_image
 from tests.unit.deploy.rendered_overlays import DEPLOY
 
-COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 SCHEMA = Path(__file__).parent / "schemas" / "compose_spec.json"
 TILL_PROCESSES = {"api", "worker", "scheduler", "migrate"}
 # Services with no healthcheck of their own, and why (asserted below).
 NO_HEALTHCHECK = {"otel-collector": "distroless image: no shell or HTTP client"}
 INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(:?[?-][^}]*)?\}")
-
-
-@cache
-def compose() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text())
-    return document
-
-
-def services() -> dict[str, Any]:
-    result: dict[str, Any] = compose()["services"]
-    return result
 
 
 @cache
@@ -190,22 +178,6 @@ def test_secrets_come_from_the_env_file_and_the_example_holds_none() -> None:
     # `:?` makes compose refuse to start while the value is unset or empty.
     for match in INTERPOLATION.finditer(COMPOSE_FILE.read_text()):
         assert (match.group(2) or "").startswith(":?"), match.group(0)
-
-
-def test_prometheus_loads_the_mounted_rules_and_scrapes_the_api() -> None:
-    config = yaml.safe_load((DEPLOY / "observability/prometheus.yml").read_text())
-    mounts = {v.split(":")[1] for v in services()["prometheus"]["volumes"]}
-    assert set(config["rule_files"]) <= mounts
-    targets = [
-        t
-        for job in config["scrape_configs"]
-        for s in job["static_configs"]
-        for t in s["targets"]
-    ]
-    assert "api:8000" in targets
-    for target in targets:
-        host = target.split(":")[0]
-        assert host == "localhost" or host in services(), target
 
 
 def test_grafana_mounts_provisioning_and_dashboards() -> None:

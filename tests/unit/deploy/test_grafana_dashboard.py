@@ -23,6 +23,7 @@ SHOWN = {
     "till_webhook_deliveries_pending",
     "till_dlq_messages",
     "till_gateway_breaker_open",
+    "till_login_attempts_total",  # logins by outcome
     "till_reconciliation_differences_total",
     "till_cache_lookups_total",
     "till_legacy_dual_write_lag_seconds",

@@ -34,6 +34,7 @@ COMMON = {
     ("PodDisruptionBudget", "till-scheduler"),
     ("NetworkPolicy", "till-default-deny"),
     ("NetworkPolicy", "till-api-ingress"),
+    ("NetworkPolicy", "till-prometheus-scrape"),
     ("NetworkPolicy", "till-egress-services"),
     ("NetworkPolicy", "till-egress-https"),
     ("Cluster", "till-db"),

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.deploy.created_outside_render import OPERATOR_SECRETS, USER_SECRETS
+from tests.unit.deploy.label_selectors import matches
 from tests.unit.deploy.rendered_overlays import (
     KUBERNETES,
     OVERLAYS,
@@ -20,13 +22,6 @@ from tests.unit.deploy.rendered_overlays import (
     rendered,
 )
 
-# Secrets the operators create for the resources in these manifests.
-OPERATOR_SECRETS = {
-    "till-db-app": "CloudNativePG: the application owner of Cluster till-db",
-    "till-rabbitmq-default-user": "RabbitMQ cluster-operator: default user",
-}
-# Secrets the user creates (README); the dev overlay generates the first two.
-USER_SECRETS = {"till-secrets", "till-redis-auth", "till-backup-s3"}
 # Labels the operators put on the pods they run (their source: CloudNativePG
 # cnpg.io/cluster and cnpg.io/poolerName; the RabbitMQ cluster-operator
 # app.kubernetes.io/name=<cluster>; spotahome generateSelectorLabels()).
@@ -116,18 +111,6 @@ def test_the_example_secrets_are_not_part_of_any_kustomization() -> None:
         assert set(secret["stringData"].values()) == {"REPLACE_ME"}
 
 
-def _matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
-        return False
-    for expression in selector.get("matchExpressions", []):
-        present = labels.get(expression["key"])
-        if expression["operator"] == "In" and present not in expression["values"]:
-            return False
-        if expression["operator"] not in ("In",):
-            raise AssertionError(f"operator {expression['operator']} not modelled")
-    return True
-
-
 def _pod_labels(overlay: str) -> list[dict[str, str]]:
     return [template["metadata"]["labels"] for _, template in pod_templates(overlay)]
 
@@ -137,9 +120,7 @@ def test_every_network_policy_selects_some_till_pod(overlay: str) -> None:
     for policy in of_kind(overlay, "NetworkPolicy"):
         selector = policy["spec"]["podSelector"]
         assert selector, "an empty podSelector would also select the operators' pods"
-        assert any(_matches(selector, labels) for labels in _pod_labels(overlay)), (
-            policy
-        )
+        assert any(matches(selector, labels) for labels in _pod_labels(overlay)), policy
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -154,7 +135,7 @@ def test_every_network_policy_peer_selects_pods_that_exist(overlay: str) -> None
                     labels = peer["namespaceSelector"]["matchLabels"]
                     assert labels["kubernetes.io/metadata.name"] in OTHER_NAMESPACES
                 elif "podSelector" in peer:
-                    assert any(_matches(peer["podSelector"], p) for p in pods), peer
+                    assert any(matches(peer["podSelector"], p) for p in pods), peer
                 else:
                     assert "ipBlock" in peer
 
@@ -164,7 +145,7 @@ def test_till_pods_are_denied_by_default_both_ways(overlay: str) -> None:
     deny = find(overlay, "NetworkPolicy", "till-default-deny")["spec"]
     assert deny["policyTypes"] == ["Ingress", "Egress"]
     assert "ingress" not in deny and "egress" not in deny
-    assert all(_matches(deny["podSelector"], labels) for labels in _pod_labels(overlay))
+    assert all(matches(deny["podSelector"], labels) for labels in _pod_labels(overlay))
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -183,12 +164,12 @@ def test_https_egress_excludes_private_and_link_local_addresses(overlay: str) ->
 def test_services_and_disruption_budgets_select_their_pods(overlay: str) -> None:
     service = find(overlay, "Service", "till-api")["spec"]
     api = find(overlay, "Deployment", "till-api")["spec"]["template"]
-    assert _matches({"matchLabels": service["selector"]}, api["metadata"]["labels"])
+    assert matches({"matchLabels": service["selector"]}, api["metadata"]["labels"])
     port_names = {p["name"] for p in api["spec"]["containers"][0]["ports"]}
     assert {p["targetPort"] for p in service["ports"]} <= port_names
     for budget in of_kind(overlay, "PodDisruptionBudget"):
         target = find(overlay, "Deployment", budget["metadata"]["name"])["spec"][
             "template"
         ]
-        assert _matches(budget["spec"]["selector"], target["metadata"]["labels"])
+        assert matches(budget["spec"]["selector"], target["metadata"]["labels"])
         assert budget["spec"]["maxUnavailable"] == 1

@@ -20,9 +20,10 @@ from tests.unit.deploy.rendered_overlays import (
     rendered,
 )
 
-# `till worker` and `till scheduler` serve no HTTP, so they have no endpoint
-# to probe (deploy/kubernetes/README.md, "What is not covered").
-WITHOUT_PROBES = {"till-worker", "till-scheduler"}
+# `till worker` and `till scheduler` take no traffic from a Service, so a
+# readiness probe would route nothing; their liveness probe is on the metrics
+# port (test_metrics_wiring.py).
+WITHOUT_READINESS = {"till-worker", "till-scheduler"}
 ONE_GIB = quantity("1Gi")
 
 
@@ -76,14 +77,16 @@ def test_api_probes_liveness_on_healthz_readiness_on_readyz_and_startup(
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_only_the_processes_without_http_lack_probes(overlay: str) -> None:
-    unprobed = {
-        d["metadata"]["name"]
+def test_every_process_has_a_liveness_probe_and_only_the_api_a_readiness_probe(
+    overlay: str,
+) -> None:
+    containers = {
+        d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]
         for d in of_kind(overlay, "Deployment")
-        if not {"livenessProbe", "readinessProbe"}
-        <= set(d["spec"]["template"]["spec"]["containers"][0])
     }
-    assert unprobed == WITHOUT_PROBES
+    assert all("livenessProbe" in c for c in containers.values())
+    unready = {name for name, c in containers.items() if "readinessProbe" not in c}
+    assert unready == WITHOUT_READINESS
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
