@@ -78,7 +78,7 @@ def serve(
         int, typer.Option(help="API processes (needs DATABASE_URL)")
     ] = 1,
 ) -> None:
-    """Run the HTTP API (migrating first)."""
+    """Run the HTTP API (migrating first unless TILL_MIGRATE_ON_START=false)."""
     import uvicorn
 
     from till.platform.shutdown import request_seconds
@@ -90,7 +90,8 @@ def serve(
         typer.echo("error: --workers > 1 needs REDIS_URL (shared guards)", err=True)
         raise typer.Exit(code=2)
     url = _database_url()
-    _migrate(async_database_url(infra.database_session_url or url))
+    if infra.till_migrate_on_start:
+        _migrate(async_database_url(infra.database_session_url or url))
     os.environ["DATABASE_URL"] = url
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through
     # SystemExit instead lets atexit stop the bundled PostgreSQL.

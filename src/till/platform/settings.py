@@ -73,6 +73,11 @@ class InfraSettings(BaseSettings):
     # After SIGTERM, /readyz answers 503 while requests are still served for
     # this long, so that load balancers stop sending first (Kubernetes: ~5 s).
     till_shutdown_drain_seconds: float = Field(default=0.0, ge=0, le=60)
+    # `till serve` applies pending migrations before it listens. Set false
+    # where `till migrate` runs first on its own (a Kubernetes Job, compose's
+    # migrate service): Alembic takes no lock, so API processes starting
+    # together would each run the same migration at once.
+    till_migrate_on_start: bool = True
 
     @model_validator(mode="after")
     def _session_url_with_pgbouncer(self) -> "InfraSettings":

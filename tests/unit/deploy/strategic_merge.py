@@ -4,7 +4,10 @@ Maps merge key by key and a null value deletes a key, as in Kubernetes'
 strategic merge patch. Lists are where the two differ from a plain merge: in
 the built-in kinds a list is merged element by element on its merge key
 (containers by name, ...); in custom resources kustomize knows no merge keys
-and replaces the list whole. Every list of a built-in kind that is not in the
+and replaces the list whole. kustomize (v5, kyaml) puts the patch's elements
+first, in the patch's order, then the target's other elements in theirs: so
+a patched env variable moves to the top, where a `$(NAME)` in it sees none
+of the variables it used to follow. Every list of a built-in kind that is not in the
 two tables below, and every `$patch`-style directive, raises
 UnsupportedPatch rather than being merged in a way kustomize would not.
 """
@@ -70,14 +73,13 @@ def _merge_list(
     merge_key = MERGE_KEYS.get(key)
     if merge_key is None:
         raise UnsupportedPatch(f"list {where}: its merge strategy is not modelled")
-    merged = copy.deepcopy(base)
+    merged = []
     for item in patch:
         if not isinstance(item, dict) or merge_key not in item:
             raise UnsupportedPatch(f"list {where}: item without {merge_key}")
-        for index, existing in enumerate(merged):
-            if existing.get(merge_key) == item[merge_key]:
-                merged[index] = _merge_map(existing, item, built_in, where)
-                break
-        else:
-            merged.append(copy.deepcopy(item))
-    return merged
+        same = [e for e in base if e.get(merge_key) == item[merge_key]]
+        target = copy.deepcopy(same[0]) if same else {}
+        merged.append(_merge_map(target, item, built_in, where))
+    patched = {item[merge_key] for item in patch}
+    rest = [copy.deepcopy(e) for e in base if e.get(merge_key) not in patched]
+    return merged + rest

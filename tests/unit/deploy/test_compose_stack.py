@@ -17,6 +17,7 @@ import yaml
 
 from tests.unit.deploy.compose_file import COMPOSE_FILE, compose, services
 from tests.unit.deploy.kustomize_render import split_image
+from tests.unit.deploy.pod_settings import settings_of
 from tests.unit.deploy.rendered_overlays import DEPLOY
 
 SCHEMA = Path(__file__).parent / "schemas" / "compose_spec.json"
@@ -74,6 +75,19 @@ def test_till_processes_start_after_the_migration_completed() -> None:
         assert condition == "service_completed_successfully", name
     assert services()["migrate"]["command"] == ["migrate"]
     assert services()["migrate"]["restart"] == "no"
+    # So the API need not migrate on start (Alembic takes no lock).
+    assert services()["api"]["environment"]["TILL_MIGRATE_ON_START"] == "false"
+
+
+def test_till_processes_reach_postgresql_itself_without_a_session_url() -> None:
+    # No PgBouncer in compose: what needs a session uses DATABASE_URL.
+    for name in TILL_PROCESSES:
+        variables = services()[name]["environment"]
+        settings = settings_of(variables)
+        assert "DATABASE_SESSION_URL" not in variables, name
+        assert settings.session_url == variables["DATABASE_URL"]
+        assert settings.till_db_pgbouncer is False
+        assert settings.database_replica_url is None
 
 
 def test_every_mounted_local_path_exists() -> None:

@@ -161,8 +161,27 @@ def test_containers_are_merged_by_name_and_atomic_lists_replaced() -> None:
     }
     merged = strategic_merge(DEPLOYMENT, patch)
     containers = merged["spec"]["template"]["spec"]["containers"]
-    assert containers[0] == DEPLOYMENT["spec"]["template"]["spec"]["containers"][0]
-    assert containers[1] == {"name": "b", "image": "y", "args": ["2"]}
+    # kustomize prints the patched element first (kubectl kustomize v5.5).
+    assert containers[0] == {"name": "b", "image": "y", "args": ["2"]}
+    assert containers[1] == DEPLOYMENT["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_patched_env_variables_move_ahead_of_the_others_in_patch_order() -> None:
+    env = [{"name": n, "value": n.lower()} for n in ("A", "B", "C", "D")]
+    container = {"name": "a", "image": "x", "env": env}
+    target = {**DEPLOYMENT, "spec": {"template": {"spec": {"containers": [container]}}}}
+    patched = [{"name": "C", "value": "c2"}, {"name": "E", "value": "e"}]
+    patch = {
+        "spec": {"template": {"spec": {"containers": [{"name": "a", "env": patched}]}}}
+    }
+    merged = strategic_merge(target, patch)["spec"]["template"]["spec"]["containers"]
+    assert merged[0]["env"] == [
+        {"name": "C", "value": "c2"},
+        {"name": "E", "value": "e"},
+        {"name": "A", "value": "a"},
+        {"name": "B", "value": "b"},
+        {"name": "D", "value": "d"},
+    ]
 
 
 def test_a_null_in_a_patch_deletes_the_key() -> None:

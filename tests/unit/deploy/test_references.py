@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.deploy.cloudnativepg import pods as cloudnativepg_pods
 from tests.unit.deploy.created_outside_render import OPERATOR_SECRETS, USER_SECRETS
 from tests.unit.deploy.label_selectors import matches
 from tests.unit.deploy.rendered_overlays import (
@@ -22,12 +23,10 @@ from tests.unit.deploy.rendered_overlays import (
     rendered,
 )
 
-# Labels the operators put on the pods they run (their source: CloudNativePG
-# cnpg.io/cluster and cnpg.io/poolerName; the RabbitMQ cluster-operator
-# app.kubernetes.io/name=<cluster>; spotahome generateSelectorLabels()).
+# Labels the operators put on the pods they run (their source: the RabbitMQ
+# cluster-operator app.kubernetes.io/name=<cluster>; spotahome
+# generateSelectorLabels(); CloudNativePG's in cloudnativepg.py).
 OPERATOR_PODS = [
-    {"cnpg.io/cluster": "till-db"},
-    {"cnpg.io/poolerName": "till-db-pooler-rw"},
     {
         "app.kubernetes.io/name": "till-rabbitmq",
         "app.kubernetes.io/component": "rabbitmq",
@@ -125,7 +124,7 @@ def test_every_network_policy_selects_some_till_pod(overlay: str) -> None:
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_network_policy_peer_selects_pods_that_exist(overlay: str) -> None:
-    pods = _pod_labels(overlay) + OPERATOR_PODS
+    pods = _pod_labels(overlay) + OPERATOR_PODS + cloudnativepg_pods(rendered(overlay))
     for policy in of_kind(overlay, "NetworkPolicy"):
         for rule in policy["spec"].get("egress", []) + policy["spec"].get(
             "ingress", []

@@ -1,6 +1,7 @@
 """Properties of the rendered workloads that the schemas cannot check: probes,
-resources (the API under 1 GiB), hardening, pinned images, how each process
-reaches PostgreSQL, the migration Job, autoscaling, and what prod changes."""
+resources (the API under 1 GiB), hardening, pinned images, the migration Job
+(and API pods that leave migrating to it), autoscaling, and what prod
+changes. How each process reaches PostgreSQL: test_database_urls.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.unit.deploy.container_env import container_env
 from tests.unit.deploy.kustomize_render import split_image
+from tests.unit.deploy.pod_settings import settings_of
 from tests.unit.deploy.quantities import quantity
 from tests.unit.deploy.rendered_overlays import (
     OVERLAYS,
@@ -19,6 +22,7 @@ from tests.unit.deploy.rendered_overlays import (
     pod_templates,
     rendered,
 )
+from till.platform.settings import InfraSettings
 
 # `till worker` and `till scheduler` take no traffic from a Service, so a
 # readiness probe would route nothing; their liveness probe is on the metrics
@@ -129,26 +133,6 @@ def test_every_image_is_pinned_to_a_tag(overlay: str) -> None:
         assert (tag or digest) and tag != "latest", image
 
 
-def _database_host(overlay: str, name: str, kind: str = "Deployment") -> str:
-    spec = find(overlay, kind, name)["spec"]["template"]["spec"]["containers"][0]
-    url = env(spec)["DATABASE_URL"]
-    if "valueFrom" in url:
-        ref = url["valueFrom"]["secretKeyRef"]
-        return f"secret:{ref['name']}/{ref['key']}"
-    return str(url["value"]).split("@", 1)[1].split(":", 1)[0]
-
-
-@pytest.mark.parametrize("overlay", OVERLAYS)
-def test_api_and_worker_use_pgbouncer_scheduler_and_migration_go_direct(
-    overlay: str,
-) -> None:
-    assert _database_host(overlay, "till-api") == "till-db-pooler-rw"
-    assert _database_host(overlay, "till-worker") == "till-db-pooler-rw"
-    # Session advisory locks and DDL: the CloudNativePG uri names till-db-rw.
-    assert _database_host(overlay, "till-scheduler") == "secret:till-db-app/uri"
-    assert _database_host(overlay, "till-migrate", "Job") == "secret:till-db-app/uri"
-
-
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_api_runs_neither_worker_nor_scheduler_and_exports_traces(overlay: str) -> None:
     variables = env(container(overlay, "till-api"))
@@ -169,6 +153,15 @@ def test_migration_job_runs_till_migrate_with_the_api_image(overlay: str) -> Non
     assert spec["containers"][0]["image"] == container(overlay, "till-api")["image"]
     assert spec["restartPolicy"] == "Never"
     assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PreSync"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_api_pods_leave_migrations_to_the_job(overlay: str) -> None:
+    # Alembic takes no lock: API pods starting together would each migrate.
+    api = find(overlay, "Deployment", "till-api")
+    settings = settings_of(container_env(rendered(overlay), api))
+    assert settings.till_migrate_on_start is False
+    assert InfraSettings.model_fields["till_migrate_on_start"].default is True
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
