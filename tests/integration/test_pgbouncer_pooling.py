@@ -6,6 +6,7 @@ DATABASE_SESSION_URL) runs through it."""
 import asyncio
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 
@@ -15,7 +16,10 @@ from sqlalchemy import text
 from tests.integration.orders.flows import create as create_order
 from tests.integration.payments.flows import card, pay, user
 from tests.integration.postgres_processes import pgbouncer, psql, wait_until
+from till.kernel.clock import SystemClock
 from till.platform.database import Database
+from till.platform.postgres_inbox import Inbox
+from till.platform.rabbit_worker import Delivery
 
 _MIXED = text("SELECT CAST(:n AS int) + count(*) FROM pg_class WHERE relname = :r")
 
@@ -113,3 +117,51 @@ async def test_the_app_runs_through_pgbouncer_with_the_scheduler_on_a_session(
         return psql(5432, runs, database=database_url.rsplit("/", 1)[1]) != "0"
 
     wait_until(scheduler_ran, 10, "a scheduled run recorded")
+
+
+async def _inbox_handles_all(
+    handlers: Database, claims: Database | None, seconds: float
+) -> bool:
+    """8 events at once, each handler reading through `handlers` while its
+    claim is held: whether all were handled within `seconds`."""
+    inbox = Inbox(handlers, SystemClock(), claims)
+
+    async def reads_while_claimed(delivery: Delivery) -> None:
+        await asyncio.sleep(0.01)  # let the other claims pile up
+        async with handlers.read() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    once = inbox.once(f"bouncer-{uuid.uuid4().hex[:8]}", reads_while_claimed)
+    events = [f"evt_{uuid.uuid4().hex}" for _ in range(8)]
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(once(Delivery(e, "refund.completed", b"{}", 1)) for e in events)
+            ),
+            timeout=seconds,
+        )
+    except TimeoutError:
+        return False
+    return True
+
+
+async def test_inbox_claims_held_on_the_pooler_starve_it_and_a_session_pool_does_not(
+    database_url, bouncer
+):
+    """Claims hold their transaction while the handler runs; through a
+    transaction-mode PgBouncer each holds one of its few server connections,
+    and the handlers queue for another: a stall. Claims on the session URL
+    (what the app wires with TILL_DB_PGBOUNCER) leave the pooler to the
+    handlers."""
+    pooled = Database(_through(database_url, bouncer), pool_size=8, pgbouncer=True)
+    direct = Database(database_url, pool_size=4)
+    try:
+        assert not await _inbox_handles_all(pooled, None, seconds=3)
+    finally:
+        await pooled.close()
+    pooled = Database(_through(database_url, bouncer), pool_size=8, pgbouncer=True)
+    try:
+        assert await _inbox_handles_all(pooled, direct, seconds=10)
+    finally:
+        await pooled.close()
+        await direct.close()

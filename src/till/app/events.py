@@ -27,6 +27,7 @@ from till.payments.shell.orchestrators.webhook_deliveries import (
 from till.payments.shell.orchestrators.webhook_endpoint_commands import (
     ResolvingGuard,
 )
+from till.platform.database import Database
 from till.platform.event_bus import (
     EventPublisher,
     InProcessBus,
@@ -36,7 +37,7 @@ from till.platform.event_bus import (
 from till.platform.outbox_relay import OutboxRelay
 from till.platform.postgres_inbox import Inbox
 from till.platform.rabbit_worker import Consumer, Delivery, RabbitWorker
-from till.platform.settings import InfraSettings
+from till.platform.settings import InfraSettings, async_database_url
 from till.platform.shutdown import finish
 
 if TYPE_CHECKING:
@@ -101,6 +102,24 @@ async def dead_letters(infra: InfraSettings, consumer: str, replay: bool) -> lis
         await worker.stop()
 
 
+def _claims_database(infra: InfraSettings, stack: AsyncExitStack) -> Database | None:
+    """With DATABASE_SESSION_URL apart from DATABASE_URL (a transaction-mode
+    pooler in front, prepared statements or not), the inbox's claims hold
+    their transactions on the session URL, not on the pooler's shared server
+    connections (platform/postgres_inbox.py). Nothing connects until a
+    consumer claims an event: API processes without consumers open none."""
+    session = infra.database_session_url
+    if not session or session == infra.database_url:
+        return None
+    claims = Database(
+        async_database_url(session),
+        pool_size=max(1, infra.till_db_pool_size // 2),
+        application_name="till-inbox",
+    )
+    stack.push_async_callback(claims.close)
+    return claims
+
+
 async def wire_events(
     app: FastAPI, infra: InfraSettings, shared: "SharedInfra", stack: AsyncExitStack
 ) -> None:
@@ -117,7 +136,7 @@ async def wire_events(
     relay = OutboxRelay(shared.database, publisher)
     app.state.outbox_relay = relay
     webhooks = await _webhook_deliveries(app, shared, stack)
-    inbox = Inbox(shared.database, shared.clock)
+    inbox = Inbox(shared.database, shared.clock, _claims_database(infra, stack))
     orders = order_payment_handler(app.state.order_payment_outcomes, inbox)
     legacy_sync = None
     if app.state.dual_write is not None:

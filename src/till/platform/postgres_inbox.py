@@ -9,7 +9,14 @@ handler takes connections of its own from the same pool (orders reads its
 projection). Were every connection holding a claim, each handler would wait
 for a second one until the pool's timeout (30 s), stalling every consumer of
 the process: so at most half the pool holds claims at once (found by the
-scale-out test with TILL_DB_POOL_SIZE=3)."""
+scale-out test with TILL_DB_POOL_SIZE=3).
+
+Behind PgBouncer in transaction mode the same wait happens one level down: a
+claim's open transaction holds one of the pooler's few *server* connections,
+which every process shares, so claims across processes can take them all while
+their handlers queue for one more. There the claims get a pool of their own on
+DATABASE_SESSION_URL (PostgreSQL itself), and every connection of that pool
+may hold one (`claims_database`)."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -27,10 +34,18 @@ _CLAIM = text(
 
 
 class Inbox:
-    def __init__(self, database: Database, clock: Clock) -> None:
-        self.database = database
+    def __init__(
+        self, database: Database, clock: Clock, claims_database: Database | None = None
+    ) -> None:
+        """`claims_database`: a pool used only for claims (not the handlers'),
+        so each of its connections may hold one."""
+        self.database = claims_database or database
         self.clock = clock
-        self._claims = asyncio.Semaphore(max(1, database.pool_size // 2))
+        if claims_database is not None:
+            limit = claims_database.pool_size
+        else:
+            limit = database.pool_size // 2
+        self._claims = asyncio.Semaphore(max(1, limit))
 
     def once(
         self, consumer: str, handle: Callable[[Delivery], Awaitable[None]]
