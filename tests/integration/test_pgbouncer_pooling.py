@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from tests.integration.orders.flows import create as create_order
 from tests.integration.payments.flows import card, pay, user
-from tests.integration.postgres_processes import pgbouncer, psql, wait_until
+from tests.integration.postgres_processes import pgbouncer, psql
 from till.kernel.clock import SystemClock
 from till.platform.database import Database
 from till.platform.postgres_inbox import Inbox
@@ -113,10 +113,13 @@ async def test_the_app_runs_through_pgbouncer_with_the_scheduler_on_a_session(
         f"AND started_at >= to_timestamp({started})"
     )
 
-    def scheduler_ran() -> bool:
-        return psql(5432, runs, database=database_url.rsplit("/", 1)[1]) != "0"
-
-    wait_until(scheduler_ran, 10, "a scheduled run recorded")
+    database = database_url.rsplit("/", 1)[1]
+    # The scheduler runs on this test's event loop: wait without blocking it
+    # (a blocking wait froze the scheduler it waited for: flaky under load).
+    deadline = time.monotonic() + 20
+    while await asyncio.to_thread(psql, 5432, runs, database) == "0":
+        assert time.monotonic() < deadline, "a scheduled run recorded: not in 20 s"
+        await asyncio.sleep(0.2)
 
 
 async def _inbox_handles_all(
