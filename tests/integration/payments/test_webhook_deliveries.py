@@ -180,6 +180,14 @@ async def test_a_410_disables_the_endpoint(client):
             return stored.disabled_at is not None
 
         await _until(gone, client)
+
+        async def recorded():  # the endpoint is disabled before the row is
+            rows = await _delivery(
+                client, "payment.completed", payment["id"], endpoint["id"]
+            )
+            return rows and rows[0].status != "pending"
+
+        await _until(recorded, client, seconds=5.0)
         (row,) = await _delivery(
             client, "payment.completed", payment["id"], endpoint["id"]
         )
