@@ -164,6 +164,13 @@ def test_api_pods_leave_migrations_to_the_job(overlay: str) -> None:
     assert InfraSettings.model_fields["till_migrate_on_start"].default is True
 
 
+# (minReplicas, maxReplicas) each overlay promises (deploy/kubernetes/README.md).
+_HPA_BOUNDS = {
+    "dev": {"till-api": (1, 2), "till-worker": (1, 2)},
+    "prod": {"till-api": (3, 20), "till-worker": (3, 12)},
+}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_autoscalers_scale_existing_deployments_on_cpu_from_their_floor(
     overlay: str,
@@ -171,7 +178,8 @@ def test_autoscalers_scale_existing_deployments_on_cpu_from_their_floor(
     for hpa in of_kind(overlay, "HorizontalPodAutoscaler"):
         target = find(overlay, "Deployment", hpa["spec"]["scaleTargetRef"]["name"])
         spec = hpa["spec"]
-        assert 1 <= spec["minReplicas"] <= spec["maxReplicas"]
+        bounds = (spec["minReplicas"], spec["maxReplicas"])
+        assert bounds == _HPA_BOUNDS[overlay][hpa["metadata"]["name"]]
         assert target["spec"]["replicas"] == spec["minReplicas"]
         assert [m["resource"]["name"] for m in spec["metrics"]] == ["cpu"]
     assert {
